@@ -1,0 +1,308 @@
+/**
+ * The data shapes of snapshots: plain, JSON-serialisable records of what a device, a GPU
+ * process and the host looked like at one moment. The once-mode table, the monitor, `--json`,
+ * the collector, the selector and the exporter are all views of these records.
+ *
+ * Values that are not available are {@link NA} (serialised as `null` in JSON).
+ *
+ * @module
+ */
+import type { Maybe } from './na.js';
+
+/** Device memory in bytes (`reserved` only from `nvmlDeviceGetMemoryInfo_v2`). */
+export interface MemoryInfo {
+  /** Total memory in bytes. */
+  readonly total: Maybe<number>;
+  /** Free memory in bytes. */
+  readonly free: Maybe<number>;
+  /** Used memory in bytes. */
+  readonly used: Maybe<number>;
+  /** Memory reserved by the driver, in bytes (NA when the driver only has the v1 call). */
+  readonly reserved: Maybe<number>;
+}
+
+/** BAR1 memory in bytes. */
+export interface Bar1MemoryInfo {
+  /** Total BAR1 memory in bytes. */
+  readonly total: Maybe<number>;
+  /** Free BAR1 memory in bytes. */
+  readonly free: Maybe<number>;
+  /** Used BAR1 memory in bytes. */
+  readonly used: Maybe<number>;
+}
+
+/** Utilization rates in percent. */
+export interface UtilizationRates {
+  /** Percent of time a kernel ran on the GPU (SM activity). */
+  readonly gpu: Maybe<number>;
+  /** Percent of time device memory was read or written (memory bandwidth). */
+  readonly memory: Maybe<number>;
+  /** Video encoder utilization in percent. */
+  readonly encoder: Maybe<number>;
+  /** Video decoder utilization in percent. */
+  readonly decoder: Maybe<number>;
+}
+
+/** Clock frequencies in MHz. */
+export interface ClockInfos {
+  /** Graphics clock in MHz. */
+  readonly graphics: Maybe<number>;
+  /** SM clock in MHz. */
+  readonly sm: Maybe<number>;
+  /** Memory clock in MHz. */
+  readonly memory: Maybe<number>;
+  /** Video clock in MHz. */
+  readonly video: Maybe<number>;
+}
+
+/** Current and maximum clocks in MHz. */
+export interface ClockSpeedInfos {
+  /** Current clocks. */
+  readonly current: ClockInfos;
+  /** Maximum clocks. */
+  readonly max: ClockInfos;
+}
+
+/** A throughput pair in KiB/s. */
+export interface ThroughputInfo {
+  /** Transmitted KiB/s. */
+  readonly tx: Maybe<number>;
+  /** Received KiB/s. */
+  readonly rx: Maybe<number>;
+}
+
+/** What kind of device a snapshot describes. */
+export type DeviceKind = 'physical' | 'mig' | 'cuda' | 'cuda-mig';
+
+/**
+ * Everything about one device at one moment (nvitop's `PhysicalDeviceSnapshot` and
+ * `MigDeviceSnapshot`, with camelCase keys).
+ */
+export interface DeviceSnapshot {
+  /** The kind of device. */
+  readonly kind: DeviceKind;
+  /** NVML index: a number for a physical GPU, `[parent, mig]` for a MIG device. */
+  readonly index: number | readonly [number, number];
+  /** The index of the physical GPU (the parent's for a MIG device). */
+  readonly physicalIndex: number;
+  /** The MIG device's index within its parent; NA for a physical GPU. */
+  readonly migIndex: Maybe<number>;
+  /** The CUDA ordinal for CUDA devices; NA otherwise. */
+  readonly cudaIndex: Maybe<number>;
+  /** `'3'` for a physical GPU, `'3:1'` for a MIG device. */
+  readonly displayIndex: string;
+  /** Whether this is a MIG device. */
+  readonly isMigDevice: boolean;
+  /** Product name (`'ERROR: GPU is Lost'` when the handle could not be obtained). */
+  readonly name: Maybe<string>;
+  /** `GPU-…` or `MIG-…` UUID. */
+  readonly uuid: Maybe<string>;
+  /** PCI bus id `00000000:01:00.0`. */
+  readonly busId: Maybe<string>;
+  /** Board serial number. */
+  readonly serial: Maybe<string>;
+  /** Memory information in bytes. */
+  readonly memoryInfo: MemoryInfo;
+  /** Total memory in bytes. */
+  readonly memoryTotal: Maybe<number>;
+  /** Used memory in bytes. */
+  readonly memoryUsed: Maybe<number>;
+  /** Free memory in bytes. */
+  readonly memoryFree: Maybe<number>;
+  /** Total memory, human (`'81920MiB'`). */
+  readonly memoryTotalHuman: Maybe<string>;
+  /** Used memory, human. */
+  readonly memoryUsedHuman: Maybe<string>;
+  /** Free memory, human. */
+  readonly memoryFreeHuman: Maybe<string>;
+  /** Used / total in percent, one decimal. */
+  readonly memoryPercent: Maybe<number>;
+  /** `'used / total'` human string. */
+  readonly memoryUsage: string;
+  /** BAR1 memory in bytes. */
+  readonly bar1MemoryInfo: Bar1MemoryInfo;
+  /** Used BAR1 memory, human. */
+  readonly bar1MemoryUsedHuman: Maybe<string>;
+  /** Used / total BAR1 memory in percent, one decimal. */
+  readonly bar1MemoryPercent: Maybe<number>;
+  /** Utilization rates in percent. */
+  readonly utilizationRates: UtilizationRates;
+  /** GPU (SM activity) utilization in percent. */
+  readonly gpuUtilization: Maybe<number>;
+  /** Memory bandwidth utilization in percent. */
+  readonly memoryUtilization: Maybe<number>;
+  /** Encoder utilization in percent. */
+  readonly encoderUtilization: Maybe<number>;
+  /** Decoder utilization in percent. */
+  readonly decoderUtilization: Maybe<number>;
+  /** Current clocks in MHz. */
+  readonly clockInfos: ClockInfos;
+  /** Maximum clocks in MHz. */
+  readonly maxClockInfos: ClockInfos;
+  /** Current and maximum clocks. */
+  readonly clockSpeedInfos: ClockSpeedInfos;
+  /** Current SM clock in MHz. */
+  readonly smClock: Maybe<number>;
+  /** Current memory clock in MHz. */
+  readonly memoryClock: Maybe<number>;
+  /** Fan speed in percent of the maximum (may exceed 100). */
+  readonly fanSpeed: Maybe<number>;
+  /** GPU temperature in Celsius. */
+  readonly temperature: Maybe<number>;
+  /** Power draw in milliwatts. */
+  readonly powerUsage: Maybe<number>;
+  /** Power management limit in milliwatts. */
+  readonly powerLimit: Maybe<number>;
+  /** `'66W / 250W'`. */
+  readonly powerStatus: string;
+  /** PCIe throughput in KiB/s. */
+  readonly pcieThroughput: ThroughputInfo;
+  /** PCIe TX throughput in KiB/s. */
+  readonly pcieTxThroughput: Maybe<number>;
+  /** PCIe RX throughput in KiB/s. */
+  readonly pcieRxThroughput: Maybe<number>;
+  /** PCIe TX throughput, human (`'1000KiB/s'`). */
+  readonly pcieTxThroughputHuman: Maybe<string>;
+  /** PCIe RX throughput, human. */
+  readonly pcieRxThroughputHuman: Maybe<string>;
+  /** `'Enabled'`/`'Disabled'`: a display is initialised on the GPU. */
+  readonly displayActive: Maybe<string>;
+  /** `'Enabled'`/`'Disabled'`: a monitor is connected. */
+  readonly displayMode: Maybe<string>;
+  /** Windows driver model: `'WDDM'`, `'WDM'` (TCC) or `'MCDM'`. */
+  readonly currentDriverModel: Maybe<string>;
+  /** `'Enabled'`/`'Disabled'`. */
+  readonly persistenceMode: Maybe<string>;
+  /** `'P0'` … `'P15'`. */
+  readonly performanceState: Maybe<string>;
+  /** Volatile uncorrected ECC error count. */
+  readonly totalVolatileUncorrectedEccErrors: Maybe<number>;
+  /** `'Default'`, `'Exclusive Thread'`, `'Prohibited'` or `'Exclusive Process'`. */
+  readonly computeMode: Maybe<string>;
+  /** CUDA compute capability `[major, minor]`. */
+  readonly cudaComputeCapability: Maybe<readonly [number, number]>;
+  /** `'Enabled'`/`'Disabled'` (NA for MIG devices and GPUs without MIG). */
+  readonly migMode: Maybe<string>;
+  /** GPU instance id of a MIG device; NA otherwise. */
+  readonly gpuInstanceId: Maybe<number>;
+  /** Compute instance id of a MIG device; NA otherwise. */
+  readonly computeInstanceId: Maybe<number>;
+  /** Milliseconds since the Unix epoch when the snapshot was taken. */
+  readonly timestamp: number;
+}
+
+/** The type of a GPU process: compute, graphics, or both. */
+export type GpuProcessType = 'C' | 'G' | 'C+G';
+
+/** Everything about one GPU process on one device at one moment. */
+export interface GpuProcessSnapshot {
+  /** Process id (as NVML reports it: a host PID). */
+  readonly pid: number;
+  /** Display index of the device (`'0'` or `'0:1'`). */
+  readonly deviceIndex: string;
+  /** Physical index of the device. */
+  readonly devicePhysicalIndex: number;
+  /** UUID of the device. */
+  readonly deviceUuid: Maybe<string>;
+  /** Whether the process was running when the snapshot was taken. */
+  readonly isRunning: boolean;
+  /** Process status (`'running'`, `'sleeping'`, `'zombie'`, `'terminated'`, …). */
+  readonly status: Maybe<string>;
+  /** Owner's user name. */
+  readonly username: Maybe<string>;
+  /** Executable name. */
+  readonly name: Maybe<string>;
+  /** Command line arguments (or `['No Such Process']`, `['No Permissions']`, `['Zombie Process']`). */
+  readonly cmdline: readonly string[];
+  /** The command line, shell-quoted. */
+  readonly command: string;
+  /** CPU utilization in percent of one core. */
+  readonly cpuPercent: Maybe<number>;
+  /** Host memory (RSS) in percent of total host memory. */
+  readonly memoryPercent: Maybe<number>;
+  /** Host memory (RSS) in bytes. */
+  readonly hostMemory: Maybe<number>;
+  /** Host memory, human. */
+  readonly hostMemoryHuman: Maybe<string>;
+  /** Seconds since the process started. */
+  readonly runningTime: Maybe<number>;
+  /** Running time, human (`'1:02:03'`). */
+  readonly runningTimeHuman: Maybe<string>;
+  /** Process creation time in seconds since the Unix epoch. */
+  readonly createTime: Maybe<number>;
+  /** `C`, `G`, `C+G`, or NA. */
+  readonly type: Maybe<GpuProcessType>;
+  /** MIG GPU instance id (NA when not MIG). */
+  readonly gpuInstanceId: Maybe<number>;
+  /** MIG compute instance id (NA when not MIG). */
+  readonly computeInstanceId: Maybe<number>;
+  /** GPU memory used by the process in bytes. */
+  readonly gpuMemory: Maybe<number>;
+  /** GPU memory, human. */
+  readonly gpuMemoryHuman: Maybe<string>;
+  /** GPU memory in percent of the device's total, one decimal. */
+  readonly gpuMemoryPercent: Maybe<number>;
+  /** SM utilization of this process in percent. */
+  readonly gpuSmUtilization: Maybe<number>;
+  /** Memory bandwidth utilization of this process in percent. */
+  readonly gpuMemoryUtilization: Maybe<number>;
+  /** Encoder utilization of this process in percent. */
+  readonly gpuEncoderUtilization: Maybe<number>;
+  /** Decoder utilization of this process in percent. */
+  readonly gpuDecoderUtilization: Maybe<number>;
+  /**
+   * True when NVML listed the PID but it is not visible in this PID namespace (a container
+   * without `--pid=host`): the host facts are NA for that reason, not because it exited.
+   */
+  readonly hostInfoHidden: boolean;
+  /** Milliseconds since the Unix epoch when the snapshot was taken. */
+  readonly timestamp: number;
+}
+
+/** Host memory figures in bytes (as the kernel reports them). */
+export interface VirtualMemoryInfo {
+  /** Total physical memory. */
+  readonly total: number;
+  /** Memory available for new work without swapping (`MemAvailable`). */
+  readonly available: number;
+  /** Used memory (`total - free - buffers - cached`, as psutil). */
+  readonly used: number;
+  /** Free memory. */
+  readonly free: number;
+  /** `(total - available) / total` in percent, one decimal. */
+  readonly percent: number;
+}
+
+/** Swap figures in bytes. */
+export interface SwapMemoryInfo {
+  /** Total swap. */
+  readonly total: number;
+  /** Used swap. */
+  readonly used: number;
+  /** Free swap. */
+  readonly free: number;
+  /** Used / total in percent, one decimal (0 without swap). */
+  readonly percent: number;
+}
+
+/** Host facts at one moment. */
+export interface HostSnapshot {
+  /** Host name. */
+  readonly hostname: string;
+  /** Current user name. */
+  readonly username: string;
+  /** CPU utilization in percent over all cores. */
+  readonly cpuPercent: number;
+  /** Logical CPU count. */
+  readonly cpuCount: number;
+  /** Host memory. */
+  readonly virtualMemory: VirtualMemoryInfo;
+  /** Swap. */
+  readonly swapMemory: SwapMemoryInfo;
+  /** 1, 5 and 15 minute load averages (NA where the OS has none). */
+  readonly loadAverage: Maybe<readonly [number, number, number]>;
+  /** Seconds since boot. */
+  readonly uptime: Maybe<number>;
+  /** Milliseconds since the Unix epoch when the snapshot was taken. */
+  readonly timestamp: number;
+}

@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Each test file runs in its own process: the fake libnvidia-ml keeps the scenario it was
+    // loaded with for the life of a process (dlopen returns the same handle).
+    pool: 'forks',
+    isolate: true,
+    fileParallelism: true,
+    maxWorkers: 2,
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    globalSetup: ['test/global-setup.ts'],
+  },
+});
