@@ -1,0 +1,69 @@
+/**
+ * The host layer (psutil's role in nvitop): host-wide CPU, memory, load and uptime figures, the
+ * process table, {@link HostProcess}, user names through the system user database, and nvitop's
+ * command-line quoting. Linux reads `/proc`; other systems get what Node's `os` module knows,
+ * with NA where a fact is unknown. Nothing here spawns a child process.
+ *
+ * @example
+ * ```ts
+ * import { takeHostSnapshot, HostProcess } from './core/host/index.js';
+ * const host = takeHostSnapshot();
+ * console.log(host.cpuPercent, host.virtualMemory.percent);
+ * console.log(HostProcess.get().command());
+ * ```
+ *
+ * @module
+ */
+export {
+  LINUX,
+  MACOS,
+  POSIX,
+  WINDOWS,
+  bootTime,
+  cpuCount,
+  cpuPercent,
+  cpuTimes,
+  getuser,
+  hostname,
+  isWsl,
+  loadAverage,
+  memoryPercent,
+  pids,
+  ppidMap,
+  resetCpuPercent,
+  reversePpidMap,
+  swapMemory,
+  swapPercent,
+  takeHostSnapshot,
+  uptime,
+  virtualMemory,
+  wslDistroName,
+} from './host.js';
+export {
+  HostProcess,
+  type ChildrenOptions,
+  type HostProcessSnapshot,
+  type ProcessCpuTimes,
+  type ProcessStatus,
+} from './host-process.js';
+export { commandJoin, quoteArgument, type QuoteStyle } from './command-join.js';
+export { clearUsernameCache, parsePasswd, usernameFromUid, type UsernameLookupOptions } from './users.js';
+export {
+  cpuBusyTime,
+  cpuTotalTime,
+  createGenericPlatform,
+  createLinuxPlatform,
+  getHostPlatform,
+  setHostPlatform,
+  type CpuStat,
+  type CpuTimes,
+  type HostPlatform,
+  type LinuxPlatformOptions,
+  type MemoryStat,
+  type ProcessIds,
+  type ProcessMemoryInfo,
+  type ProcessStat,
+  type ProcessStatusInfo,
+} from './platform.js';
+export { parseEnvironBlock, type ProcReader } from './linux.js';
+export { pyRound, roundPercent } from './round.js';

@@ -1,0 +1,44 @@
+/**
+ * Python's `round(x, digits)` and psutil's `usage_percent` for the host layer, so percentages
+ * match psutil's to the last digit.
+ *
+ * @module
+ */
+
+/**
+ * Rounds like Python's `round(value, digits)`: to the nearest, and an exact binary tie (such as
+ * `0.25` to one digit) to the even neighbour.
+ *
+ * @example
+ * ```ts
+ * pyRound(28.94, 1); // 28.9
+ * pyRound(0.25, 1);  // 0.2 (Python), where Math.round would give 0.3
+ * ```
+ */
+export function pyRound(value: number, digits = 0): number {
+  if (!Number.isFinite(value)) return value;
+  const factor = 10 ** digits;
+  const scaled = value * factor;
+  const floor = Math.floor(scaled);
+  const diff = scaled - floor;
+  // An exact tie only when the scaling was exact (the value is a multiple of a power of two).
+  if (diff === 0.5 && scaled / factor === value) {
+    return (floor % 2 === 0 ? floor : floor + 1) / factor;
+  }
+  return Number(value.toFixed(digits));
+}
+
+/**
+ * psutil's `usage_percent(used, total, round_=1)`: `used / total * 100` to one decimal, 0 when
+ * `total` is 0.
+ *
+ * @example
+ * ```ts
+ * roundPercent(1, 3); // 33.3
+ * roundPercent(5, 0); // 0
+ * ```
+ */
+export function roundPercent(used: number, total: number): number {
+  if (total === 0) return 0;
+  return pyRound((used / total) * 100, 1);
+}
