@@ -1,0 +1,7 @@
+/**
+ * The Device API.
+ *
+ * @module
+ */
+export { Device, PhysicalDevice, MigDevice, CudaDevice, CudaMigDevice, nvmlQuery, normalizeBusId, type GpuProcessMap } from './device.js';
+export { parseCudaVisibleDevices, normalizeCudaVisibleDevices, invalidateCudaVisibleDevicesCache } from './cuda-visible-devices.js';

@@ -1,0 +1,36 @@
+/**
+ * The core API: devices, processes, host facts, NA and units. Upper layers (collector, select,
+ * callbacks, exporter, cli) import from here only.
+ *
+ * @module
+ */
+export * from './na.js';
+export * from './units.js';
+export * from './errors.js';
+export * from './snapshot-types.js';
+export { setQueryCacheTtl } from './cache.js';
+export * from './device/index.js';
+export { GpuProcess, inSeparatePidNamespace } from './process/gpu-process.js';
+export * as host from './host/index.js';
+export { HostProcess, commandJoin } from './host/index.js';
+export {
+  NvmlError,
+  NvmlLibraryNotFoundError,
+  NvmlFunctionNotFoundError,
+  NvmlUninitializedError,
+  NvmlInvalidArgumentError,
+  NvmlNotSupportedError,
+  NvmlNoPermissionError,
+  NvmlNotFoundError,
+  NvmlInsufficientSizeError,
+  NvmlDriverNotLoadedError,
+  NvmlGpuIsLostError,
+  NvmlUnknownError,
+  NvmlLibRmVersionMismatchError,
+  NvmlArgumentVersionMismatchError,
+  nvmlErrorFromCode,
+  nvmlUnknownFunctions,
+  nvmlLoadedFrom,
+  libraryCandidates,
+  RETURN_CODES,
+} from './nvml/index.js';

@@ -1,0 +1,189 @@
+/**
+ * Loads libnvidia-ml through koffi, resolves symbols lazily (once each), initialises NVML once on
+ * first use and shuts it down at exit.
+ *
+ * @module
+ */
+import koffi, { type LibraryHandle } from 'koffi';
+import path from 'node:path';
+import { NvmlError, NvmlFunctionNotFoundError, NvmlLibraryNotFoundError, nvmlErrorFromCode } from './errors.js';
+import { PROTOTYPES, VERSIONED } from './symbols.js';
+import { NVML_ERROR_FUNCTION_NOT_FOUND, NVML_SUCCESS } from './return-codes.js';
+// Registers the struct and handle types that the prototypes name.
+import './structs.js';
+
+/** A resolved native function. */
+export type NativeFunction = (...args: unknown[]) => unknown;
+
+/**
+ * The library names and paths to try, in order: `NVITOP_NVML_LIBRARY` first, then the platform's
+ * standard names (Linux: `libnvidia-ml.so.1`, then `libnvidia-ml.so`; Windows: System32, then
+ * `%ProgramFiles%\NVIDIA Corporation\NVSMI`).
+ */
+export function libraryCandidates(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string[] {
+  const candidates: string[] = [];
+  const explicit = env.NVITOP_NVML_LIBRARY;
+  if (explicit !== undefined && explicit !== '') candidates.push(explicit);
+  if (platform === 'win32') {
+    const windir = env.WINDIR ?? env.SystemRoot ?? 'C:\\Windows';
+    const programFiles = env.ProgramFiles ?? 'C:\\Program Files';
+    candidates.push(path.win32.join(windir, 'System32', 'nvml.dll'));
+    candidates.push(path.win32.join(programFiles, 'NVIDIA Corporation', 'NVSMI', 'nvml.dll'));
+  } else if (platform !== 'darwin') {
+    candidates.push('libnvidia-ml.so.1', 'libnvidia-ml.so');
+  }
+  return candidates;
+}
+
+/** One loaded NVML library with its lazily resolved symbols. */
+class NvmlLibrary {
+  private lib: LibraryHandle | null = null;
+  private loadError: NvmlLibraryNotFoundError | null = null;
+  private readonly functions = new Map<string, NativeFunction | null>();
+  private readonly families = new Map<string, string | null>();
+  private initError: NvmlError | null = null;
+  private initialized = false;
+  private exitHookInstalled = false;
+  /** Path or name the library was loaded from. */
+  loadedFrom: string | null = null;
+  /** Functions found missing (FunctionNotFound), in order of discovery. */
+  readonly unknownFunctions = new Set<string>();
+
+  /** Loads the library (once); throws {@link NvmlLibraryNotFoundError} when none loads. */
+  load(): LibraryHandle {
+    if (this.lib !== null) return this.lib;
+    if (this.loadError !== null) throw this.loadError;
+    const candidates = libraryCandidates();
+    const reasons: string[] = [];
+    for (const candidate of candidates) {
+      try {
+        this.lib = koffi.load(candidate);
+        this.loadedFrom = candidate;
+        return this.lib;
+      } catch (error) {
+        reasons.push(`${candidate}: ${(error as Error).message}`);
+      }
+    }
+    this.loadError = new NvmlLibraryNotFoundError(candidates, reasons);
+    throw this.loadError;
+  }
+
+  /** The native function of `symbol`, or null when the library does not export it. */
+  resolve(symbol: string): NativeFunction | null {
+    const cached = this.functions.get(symbol);
+    if (cached !== undefined) return cached;
+    const prototype = PROTOTYPES[symbol];
+    if (prototype === undefined) throw new Error(`internal: no prototype for ${symbol}`);
+    const lib = this.load();
+    let fn: NativeFunction | null;
+    try {
+      fn = lib.func(prototype) as NativeFunction;
+    } catch {
+      fn = null;
+    }
+    this.functions.set(symbol, fn);
+    return fn;
+  }
+
+  /** Whether the library exports `symbol` (resolving it if needed). */
+  has(symbol: string): boolean {
+    return this.resolve(symbol) !== null;
+  }
+
+  /**
+   * The symbol to use for a versioned family (the newest the library exports), or null.
+   * Families not in the table resolve to themselves.
+   */
+  pick(family: string): string | null {
+    const cached = this.families.get(family);
+    if (cached !== undefined) return cached;
+    const candidates = VERSIONED[family] ?? [family];
+    const found = candidates.find((symbol) => this.has(symbol)) ?? null;
+    this.families.set(family, found);
+    return found;
+  }
+
+  /**
+   * Marks `symbol` of `family` unusable (it returned FUNCTION_NOT_FOUND at run time) so the next
+   * call falls back to the next older symbol. Returns the new pick.
+   */
+  demote(family: string, symbol: string): string | null {
+    this.functions.set(symbol, null);
+    this.families.delete(family);
+    return this.pick(family);
+  }
+
+  /** Calls `symbol` (a plain name or a family) and returns its `nvmlReturn_t`. */
+  callFamily(family: string, args: unknown[]): number {
+    this.ensureInitialized();
+    let symbol = this.pick(family);
+    while (symbol !== null) {
+      const fn = this.resolve(symbol) as NativeFunction;
+      const code = fn(...args) as number;
+      if (code !== NVML_ERROR_FUNCTION_NOT_FOUND || symbol === (VERSIONED[family] ?? [family]).at(-1)) return code;
+      symbol = this.demote(family, symbol);
+    }
+    const wanted = (VERSIONED[family] ?? [family])[0] as string;
+    this.unknownFunctions.add(wanted);
+    throw new NvmlFunctionNotFoundError(wanted);
+  }
+
+  /** Calls `family` and throws the matching {@link NvmlError} unless it returns SUCCESS. */
+  check(family: string, args: unknown[]): void {
+    const code = this.callFamily(family, args);
+    if (code !== NVML_SUCCESS) throw this.errorFor(code, this.pick(family) ?? family);
+  }
+
+  /** The error object for a return code, with NVML's own message when available. */
+  errorFor(code: number, functionName: string): NvmlError {
+    return nvmlErrorFromCode(code, functionName, this.errorString(code));
+  }
+
+  /** `nvmlErrorString(code)`, or undefined when the library is not loaded. */
+  errorString(code: number): string | undefined {
+    if (this.lib === null) return undefined;
+    const fn = this.resolve('nvmlErrorString');
+    if (fn === null) return undefined;
+    const text = fn(code);
+    return typeof text === 'string' ? text : undefined;
+  }
+
+  /** Initialises NVML once (`nvmlInitWithFlags(0)`, else `nvmlInit_v2`); rethrows a failure. */
+  ensureInitialized(): void {
+    if (this.initialized) return;
+    if (this.initError !== null) throw this.initError;
+    this.load();
+    const symbol = this.pick('nvmlInit');
+    if (symbol === null) {
+      this.initError = new NvmlFunctionNotFoundError('nvmlInitWithFlags');
+      throw this.initError;
+    }
+    const fn = this.resolve(symbol) as NativeFunction;
+    const code = (symbol === 'nvmlInitWithFlags' ? fn(0) : fn()) as number;
+    if (code !== NVML_SUCCESS) {
+      this.initError = this.errorFor(code, symbol);
+      throw this.initError;
+    }
+    this.initialized = true;
+    if (!this.exitHookInstalled) {
+      this.exitHookInstalled = true;
+      process.once('exit', () => this.shutdown());
+    }
+  }
+
+  /** Whether NVML is initialised now. */
+  get isInitialized(): boolean {
+    return this.initialized;
+  }
+
+  /** Calls `nvmlShutdown` once if initialised (errors are ignored, as NVML documents). */
+  shutdown(): void {
+    if (!this.initialized) return;
+    this.initialized = false;
+    const fn = this.resolve('nvmlShutdown');
+    if (fn !== null) fn();
+  }
+}
+
+/** The process-wide NVML library (NVML is itself per-process). */
+export const nvml = new NvmlLibrary();
