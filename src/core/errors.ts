@@ -20,6 +20,7 @@ export class NvitopError extends Error {
     Object.defineProperty(this, ERROR_BRAND, { value: true });
   }
 
+  /** The class name, e.g. `'NvmlNotSupportedError'`. */
   override get name(): string {
     return this.constructor.name;
   }

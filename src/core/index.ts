@@ -33,4 +33,5 @@ export {
   nvmlLoadedFrom,
   libraryCandidates,
   RETURN_CODES,
+  type ReturnCodeInfo,
 } from './nvml/index.js';

@@ -15,7 +15,8 @@ import { createRequire } from 'node:module';
 import { isNA } from '../na.js';
 import { Device, MigDevice, PhysicalDevice, uuidMatches } from './device.js';
 
-type NvmlIndex = number | [number, number];
+/** An NVML index: a GPU's number, or `[parent, mig]` for a MIG device. */
+export type NvmlIndex = number | [number, number];
 
 const cache = new Map<string, NvmlIndex[]>();
 
