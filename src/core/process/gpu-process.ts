@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readlinkSync } from 'node:fs';
 import { NA, isNA, type Maybe } from '../na.js';
 import { bytes2human, timedelta2human } from '../units.js';
 import { AccessDeniedError, HostProcessError, NoSuchProcessError, ZombieProcessError } from '../errors.js';
@@ -26,10 +26,11 @@ export function inSeparatePidNamespace(): boolean {
   pidNamespaceHint = false;
   if (process.platform !== 'linux') return pidNamespaceHint;
   try {
-    if (existsSync('/.dockerenv') || existsSync('/run/.containerenv')) pidNamespaceHint = true;
-    else pidNamespaceHint = /\/(docker|kubepods|containerd|lxc|libpod)/.test(readFileSync('/proc/1/cgroup', 'utf8'));
+    // The initial PID namespace has the fixed inode PROC_PID_INIT_INO (0xEFFFFFFC); any other
+    // means a container's own PID namespace, where NVML's host PIDs are not ours.
+    pidNamespaceHint = readlinkSync('/proc/self/ns/pid') !== `pid:[${0xeffffffc}]`;
   } catch {
-    pidNamespaceHint = false;
+    pidNamespaceHint = existsSync('/.dockerenv') || existsSync('/run/.containerenv');
   }
   return pidNamespaceHint;
 }
