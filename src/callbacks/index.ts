@@ -1,0 +1,12 @@
+/**
+ * Metric sinks: the `MetricSink` interface, TensorBoard event files, CSV and JSONL loggers.
+ *
+ * @module
+ */
+
+export { createSink, isMetricSink, MultiSink } from './sink.js';
+export type { MetricFunction, MetricSink, MetricValue, Metrics, SinkTarget } from './sink.js';
+export { addScalarDict, crc32c, maskCrc, maskedCrc32c, SummaryWriter } from './tensorboard/index.js';
+export type { ScalarWriter, SummaryWriterOptions } from './tensorboard/index.js';
+export { CsvLogger, JsonlLogger } from './loggers/index.js';
+export type { CsvLoggerOptions, JsonlLoggerOptions } from './loggers/index.js';
