@@ -47,6 +47,20 @@ export {
   type ProcessStatus,
 } from './host-process.js';
 export { commandJoin, quoteArgument, type QuoteStyle } from './command-join.js';
+export {
+  diskIoCounters,
+  diskPartitions,
+  diskUsage,
+  netIoCounters,
+  parseDiskstats,
+  parseMounts,
+  parseNetDev,
+  parsePhysicalFilesystems,
+  type DiskIoCounters,
+  type DiskPartition,
+  type DiskUsage,
+  type NetIoCounters,
+} from './io.js';
 export { clearUsernameCache, parsePasswd, usernameFromUid, type UsernameLookupOptions } from './users.js';
 export {
   cpuBusyTime,
