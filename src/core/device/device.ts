@@ -133,7 +133,7 @@ export abstract class Device {
   /** @internal */
   static physicalDevices(): PhysicalDevice[] {
     const count = Device.count();
-    return Array.from({ length: count }, (_, index) => PhysicalDevice.fromIndex(index));
+    return Array.from({ length: count }, (_, index) => PhysicalDevice.fromIndex(index, count));
   }
 
   /** The physical GPU at NVML `index`, or the MIG device at `[parent, mig]`. */
@@ -906,15 +906,16 @@ export class PhysicalDevice extends Device {
 
   /**
    * The GPU at NVML index `index` (one instance per index for the process's life).
+   * `knownCount` skips asking NVML for the device count again (used by `Device.all()`).
    *
    * @throws {@link InvalidInputError} for an index that is not an integer in `0..count-1`.
    * @throws {@link NvmlError} when NVML cannot be used.
    */
-  static override fromIndex(index: number): PhysicalDevice {
+  static override fromIndex(index: number, knownCount?: number): PhysicalDevice {
     const cached = PhysicalDevice.instances.get(index);
     if (cached !== undefined) return cached;
     if (!Number.isInteger(index) || index < 0) throw new InvalidInputError('device index', index, 'a non-negative integer');
-    const count = Device.count();
+    const count = knownCount ?? Device.count();
     if (index >= count) throw new InvalidInputError('device index', index, count === 0 ? 'no index: there are no GPUs' : `an index in 0..${count - 1}`);
     let device: PhysicalDevice;
     try {
