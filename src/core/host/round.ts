@@ -17,13 +17,16 @@
  */
 export function pyRound(value: number, digits = 0): number {
   if (!Number.isFinite(value)) return value;
-  const factor = 10 ** digits;
-  const scaled = value * factor;
-  const floor = Math.floor(scaled);
-  const diff = scaled - floor;
-  // An exact tie only when the scaling was exact (the value is a multiple of a power of two).
-  if (diff === 0.5 && scaled / factor === value) {
-    return (floor % 2 === 0 ? floor : floor + 1) / factor;
+  // toFixed rounds the exact binary value to nearest, but an exact tie away from zero. A tie is
+  // exact only when the expansion stops right after a 5 in the first dropped place (such values
+  // have at most `digits + 1` decimals), so look at the exact digits just past `digits`.
+  const exact = Math.abs(value).toFixed(Math.min(100, digits + 25));
+  const dropped = exact.slice(exact.length - 25);
+  if (dropped.startsWith('5') && /^50*$/.test(dropped)) {
+    const factor = 10 ** digits;
+    const floor = Math.floor(Math.abs(value) * factor); // exact: the value is k + 0.5 scaled
+    const even = floor % 2 === 0 ? floor : floor + 1;
+    return (Math.sign(value) * even) / factor;
   }
   return Number(value.toFixed(digits));
 }
