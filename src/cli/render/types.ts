@@ -74,6 +74,12 @@ export interface StatusData {
   readonly missingFunctions: readonly string[];
   /** Milliseconds since the epoch. */
   readonly timestamp: number;
+  /** Whether the current user is the superuser (then no process row is dimmed). Default false. */
+  readonly superuser?: boolean;
+  /** Whether this is Windows Subsystem for Linux (the empty process list says so). Default false. */
+  readonly wsl?: boolean;
+  /** Whether this is Windows (the device panel shows the driver model, TCC/WDDM). Default false. */
+  readonly windows?: boolean;
 }
 
 /** A physical device and its MIG devices. */
@@ -82,4 +88,11 @@ export interface StatusDevice {
   readonly device: DeviceSnapshot;
   /** Its MIG devices (empty when MIG is off). */
   readonly migDevices: readonly DeviceSnapshot[];
+  /**
+   * GPU memory in bytes held by every process NVML lists on this GPU (or its MIG devices),
+   * before the command line's process filters; NA when some process's memory is unknown.
+   * Compared with the used memory to spot unaccounted memory (orphaned contexts). Absent: not
+   * gathered, no such line.
+   */
+  readonly processGpuMemory?: Maybe<number>;
 }
