@@ -79,5 +79,5 @@ export {
   type ProcessStat,
   type ProcessStatusInfo,
 } from './platform.js';
-export { parseEnvironBlock, type ProcReader } from './linux.js';
+export { nodeProcReader, parseAuxv, parseEnvironBlock, type ProcReader } from './linux.js';
 export { pyRound, roundPercent } from './round.js';
