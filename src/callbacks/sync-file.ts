@@ -9,6 +9,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+/** Distinguishes temporary files of rewrites made by this process. */
+let tmpCounter = 0;
+
 /** Writes all of `data` at the fd's position (appends for an fd opened with 'a'). */
 function writeAllSync(fd: number, data: Uint8Array): number {
   let written = 0;
@@ -105,7 +108,7 @@ export class BufferedFile {
   replaceSync(content: Buffer): void {
     if (this.#fd === undefined) return;
     const data = Buffer.concat([content, ...this.#chunks]);
-    const tmp = `${this.path}.${process.pid}.${Date.now().toString(36)}.tmp`;
+    const tmp = `${this.path}.${process.pid}.${Date.now().toString(36)}.${tmpCounter++}.tmp`;
     const mode = fs.fstatSync(this.#fd).mode & 0o777;
     const fd = fs.openSync(tmp, 'wx', mode);
     try {
