@@ -1178,6 +1178,17 @@ export class CudaMigDevice extends CudaDevice {
   }
 }
 
+/**
+ * Forgets every Device object and its cached identity facts, so the next lookup asks NVML
+ * afresh (after a GPU reset or MIG reconfiguration, and in tests that switch fake scenarios).
+ *
+ * @internal
+ */
+export function resetDeviceRegistry(): void {
+  (PhysicalDevice as unknown as { instances: Map<number, PhysicalDevice> }).instances.clear();
+  (MigDevice as unknown as { instances: Map<string, MigDevice> }).instances.clear();
+}
+
 function physicalDevices(): PhysicalDevice[] {
   return Device.physicalDevices();
 }
