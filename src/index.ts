@@ -17,3 +17,4 @@
  * @module
  */
 export * from './core/index.js';
+export * from './callbacks/index.js';
