@@ -1,0 +1,613 @@
+/**
+ * `ResourceMetricCollector`: running statistics of host, GPU and GPU-process metrics under
+ * nested tags, sampled in the background (nvitop's collector).
+ *
+ * @module
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+import { EventEmitter } from 'eventemitter3';
+
+import {
+  Device,
+  InvalidInputError,
+  StateError,
+  type DeviceSnapshot,
+  type GpuProcess,
+} from '../core/index.js';
+import { MetricBuffer, type CollectedMetrics, type Sample } from './buffer.js';
+import { systemClock, type CollectorClock } from './clock.js';
+import { DescendantFilter } from './descendants.js';
+import { expandDevices } from './devices.js';
+import { deviceScope } from './keys.js';
+import {
+  addDeviceValues,
+  addHostValues,
+  addProcessValues,
+  deviceKeys,
+  failsafeSnapshots,
+  processReadingFromSnapshot,
+  readDevice,
+  readProcess,
+} from './sampling.js';
+import type { SnapshotResult } from './snapshots.js';
+import { collectInBackground, setDefaultCollector, type BackgroundCollection, type BackgroundOptions, type OnCollect } from './background.js';
+
+/**
+ * Options of {@link ResourceMetricCollector}.
+ *
+ * @example
+ * ```ts
+ * const options: ResourceMetricCollectorOptions = { devices: Device.cuda.all(), rootPids: [1], interval: 2 };
+ * ```
+ */
+export interface ResourceMetricCollectorOptions {
+  /**
+   * The devices to record (physical, MIG or CUDA devices); MIG devices of MIG-enabled GPUs are
+   * added. Default: `Device.all()`.
+   */
+  readonly devices?: Device | Iterable<Device>;
+  /**
+   * Only GPU processes descending from these PIDs are recorded. Default: this process
+   * (`[process.pid]`). `[1]` records every GPU process; `[]` none.
+   */
+  readonly rootPids?: Iterable<number>;
+  /** Seconds between background samples (> 0). Default 1. */
+  readonly interval?: number;
+  /**
+   * Where times come from (monotonic and wall clock, in seconds). For tests and for replaying
+   * recorded samples; the background timer itself always runs on real time.
+   */
+  readonly clock?: CollectorClock;
+}
+
+/**
+ * Events of {@link ResourceMetricCollector} (eventemitter3).
+ *
+ * @example
+ * ```ts
+ * collector.on('error', (error, scope) => console.warn(`collector: ${scope}: ${error.message}`));
+ * collector.on('sample', (sample) => console.log(sample.values.get('host/cpu_percent (%)')));
+ * ```
+ */
+export interface CollectorEvents {
+  /**
+   * A part of a sample failed (`scope` is `host`, `processes`, a device scope such as `gpu:0`,
+   * `gpu:0/processes`, `timer`, or `background` for a background loop's callback); its values are recorded as missing. Emitted once per scope while the
+   * same error repeats. Failed NVML queries are not errors: they give NA values.
+   */
+  error: [error: Error, scope: string];
+  /** A sample was taken and added to the active tags. */
+  sample: [sample: Sample];
+  /** `collect()` returned metrics (the innermost tag's key prefix is given). */
+  collect: [metrics: CollectedMetrics, prefix: string];
+}
+
+interface Frame {
+  buffer: MetricBuffer | null;
+}
+
+interface ScopedProcess {
+  readonly process: GpuProcess;
+  readonly scope: string;
+}
+
+const NOT_STARTED = 'Resource metric collector has not been started yet.';
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * Collects host, GPU and GPU-process metrics while tags are active and returns their running
+ * statistics (nvitop's `ResourceMetricCollector`).
+ *
+ * - **Tags** nest: `activate('train')` then `activate('batch')` gives keys `train/batch/…`;
+ *   `deactivate()` pops the innermost, `deactivate('train')` pops `train` and everything inside
+ *   it. `context(tag, fn)` activates around a sync or async function (deactivating on throw).
+ *   Contexts that run concurrently (`Promise.all`) are siblings, each with its own chain of tags
+ *   (tracked with `AsyncLocalStorage`), so `collect()` inside each returns that context's metrics.
+ * - **Keys** are nvitop's: `<tags>/<scope>/<metric (unit)>/<mean|min|max|last>` with scopes
+ *   `host`, `gpu:N` (MIG: `gpu:(N, M)`, Python's tuple repr kept for compatibility),
+ *   `cuda:C (gpu:N)`, `pid:P/host`, `pid:P/<device scope>`; plus `<tags>/duration (s)`,
+ *   `<tags>/timestamp` and `<tags>/last_timestamp` (seconds since the epoch). The process
+ *   running time is reported as `pid:P/host/running_time (min)` (its maximum) and `…/last`.
+ *   See docs/metric-keys.md.
+ * - **Statistics** are running aggregates (O(1) memory per metric): time-weighted trapezoidal
+ *   mean, min, max, last; missing values are skipped (see {@link RunningStatistics}); a
+ *   statistic without any value is {@link NA}.
+ * - **Sampling** happens every `interval` seconds on an `unref()`ed timer while any tag is
+ *   active (never keeping the process alive), and in `collect()` when the last sample is older
+ *   than `interval / 2`. A sample never throws: failures become missing values and `'error'`
+ *   events. NVML calls are synchronous; if a sample takes longer than half the interval, the
+ *   next one waits at least as long as it took, so sampling never takes more than half of the
+ *   thread's time.
+ * - **Processes**: only GPU processes descending from `rootPids` (default: this process).
+ *
+ * @example
+ * ```ts
+ * import { ResourceMetricCollector, Device } from 'nvitop-node';
+ *
+ * const collector = new ResourceMetricCollector({ devices: Device.cuda.all(), interval: 1 });
+ * await collector.context('train', async () => {
+ *   for (let epoch = 0; epoch < 3; epoch += 1) {
+ *     await trainOneEpoch();
+ *     const metrics = collector.collect();
+ *     console.log(metrics['train/cuda:0 (gpu:0)/gpu_utilization (%)/mean']);
+ *   }
+ * });
+ * ```
+ */
+export class ResourceMetricCollector extends EventEmitter<CollectorEvents> {
+  /** Seconds between background samples. */
+  readonly interval: number;
+  /** The devices given (or `Device.all()`). */
+  readonly devices: readonly Device[];
+  /** The devices and their MIG devices: every device whose metrics are recorded. */
+  readonly allDevices: readonly Device[];
+  /** The devices whose processes are listed (MIG devices where MIG is on). */
+  readonly leafDevices: readonly Device[];
+  /** The root PIDs whose descendant GPU processes are recorded. */
+  readonly rootPids: ReadonlySet<number>;
+  /** The clock the collector reads. */
+  readonly clock: CollectorClock;
+
+  readonly #filter: DescendantFilter;
+  readonly #scopes: readonly string[];
+  readonly #deviceKeys: readonly (readonly string[])[];
+  readonly #leafScopes: ReadonlyMap<Device, string>;
+  readonly #root: Frame = { buffer: null };
+  #als: AsyncLocalStorage<Frame> | undefined;
+  readonly #active = new Set<MetricBuffer>();
+  #lastSampleTime = Number.NEGATIVE_INFINITY;
+  #timer: NodeJS.Timeout | null = null;
+  #nextDueMs = 0;
+  readonly #errorMemo = new Map<string, string>();
+
+  /**
+   * @throws {@link InvalidInputError} for an interval that is not a number > 0, or a root PID
+   *   that is not a non-negative integer.
+   * @throws {@link NvmlLibraryNotFoundError} when `devices` is not given and NVML cannot be
+   *   loaded.
+   */
+  constructor(options: ResourceMetricCollectorOptions = {}) {
+    super();
+    const interval = options.interval ?? 1;
+    if (typeof interval !== 'number' || !Number.isFinite(interval) || interval <= 0) {
+      throw new InvalidInputError('interval', interval, 'a number of seconds > 0');
+    }
+    this.interval = interval;
+    const rootPids = options.rootPids === undefined ? [process.pid] : [...options.rootPids];
+    for (const pid of rootPids) {
+      if (!Number.isSafeInteger(pid) || pid < 0) throw new InvalidInputError('root PID', pid, 'a non-negative integer process id');
+    }
+    this.#filter = new DescendantFilter(rootPids);
+    this.rootPids = this.#filter.roots;
+    this.clock = options.clock ?? systemClock;
+    const given = options.devices;
+    this.devices = given === undefined ? Device.all() : given instanceof Device ? [given] : [...given];
+    const expanded = expandDevices(this.devices);
+    this.allDevices = expanded.all;
+    this.leafDevices = expanded.leaves;
+    this.#scopes = this.allDevices.map((device) => deviceScope(device));
+    this.#deviceKeys = this.#scopes.map((scope) => deviceKeys(scope));
+    const leafScopes = new Map<Device, string>();
+    for (const leaf of this.leafDevices) leafScopes.set(leaf, this.#scopes[this.allDevices.indexOf(leaf)] ?? deviceScope(leaf));
+    this.#leafScopes = leafScopes;
+  }
+
+  // ------------------------------------------------------------------------------ tags
+
+  /**
+   * Starts a collection under `tag`, nested inside the current one (key prefix
+   * `<outer>/<tag>`), and starts background sampling.
+   *
+   * @throws {@link StateError} when `tag` is already active in the current chain.
+   *
+   * @example
+   * ```ts
+   * collector.activate('train');  // key prefix 'train'
+   * collector.activate('batch');  // key prefix 'train/batch'
+   * collector.deactivate();       // back to 'train'
+   * ```
+   */
+  activate(tag: string): this {
+    if (typeof tag !== 'string' || tag.length === 0) throw new InvalidInputError('tag', tag, 'a non-empty string');
+    const frame = this.#frame();
+    const parent = activeTop(frame);
+    for (let b = parent; b !== null; b = b.parent) {
+      if (b.tag === tag) throw new StateError(`Resource metric collector is already started with tag "${tag}"`);
+    }
+    const buffer = new MetricBuffer(tag, parent, this.clock.monotonic(), this.clock.epoch());
+    frame.buffer = buffer;
+    this.#active.add(buffer);
+    this.#lastSampleTime = Number.NEGATIVE_INFINITY; // the next collect() samples
+    this.#ensureTimer();
+    return this;
+  }
+
+  /**
+   * Alias of {@link ResourceMetricCollector.activate} (nvitop's `start`).
+   *
+   * @example
+   * ```ts
+   * collector.start('train');
+   * ```
+   */
+  start(tag: string): this {
+    return this.activate(tag);
+  }
+
+  /**
+   * Stops the collection `tag` (default: the innermost) and every collection inside it. Without
+   * a tag and with nothing active, does nothing. Background sampling stops when no tag is left.
+   *
+   * @throws {@link StateError} when `tag` is not active in the current chain.
+   *
+   * @example
+   * ```ts
+   * collector.deactivate('train'); // also stops 'train/batch'
+   * ```
+   */
+  deactivate(tag?: string): this {
+    const frame = this.#frame();
+    const top = activeTop(frame);
+    if (top === null) {
+      if (tag !== undefined) throw new StateError(NOT_STARTED);
+      return this;
+    }
+    const target = this.#find(top, tag);
+    this.#deactivateTree(target);
+    frame.buffer = activeAncestor(target.parent);
+    return this;
+  }
+
+  /**
+   * Alias of {@link ResourceMetricCollector.deactivate} (nvitop's `stop`).
+   *
+   * @example
+   * ```ts
+   * collector.stop();
+   * ```
+   */
+  stop(tag?: string): this {
+    return this.deactivate(tag);
+  }
+
+  /**
+   * Runs `fn` with `tag` active (nvitop's `with collector(tag=...)`) and deactivates it when
+   * `fn` returns, throws, or (for an async `fn`) settles. Returns what `fn` returns.
+   *
+   * @example
+   * ```ts
+   * const loss = await collector.context('train', async () => {
+   *   const result = await train();
+   *   writer.write(collector.collect(), step);
+   *   return result;
+   * });
+   * ```
+   */
+  context<T>(tag: string, fn: (collector: this) => Promise<T>): Promise<T>;
+  /** Sync form of {@link ResourceMetricCollector.context}. */
+  context<T>(tag: string, fn: (collector: this) => T): T;
+  context<T>(tag: string, fn: (collector: this) => T | Promise<T>): T | Promise<T> {
+    if (typeof fn !== 'function') throw new InvalidInputError('context function', fn, 'a function');
+    this.#als ??= new AsyncLocalStorage<Frame>();
+    const frame: Frame = { buffer: activeTop(this.#frame()) };
+    return this.#als.run(frame, () => {
+      this.activate(tag);
+      const own = frame.buffer as MetricBuffer;
+      const end = (): void => {
+        if (own.active) this.#deactivateTree(own);
+      };
+      let result: T | Promise<T>;
+      try {
+        result = fn(this);
+      } catch (error) {
+        end();
+        throw error;
+      }
+      if (isPromiseLike(result)) return Promise.resolve(result).finally(end);
+      end();
+      return result;
+    });
+  }
+
+  /**
+   * Restarts the statistics of `tag` (default: the innermost) and of every collection inside
+   * it: durations and means start again now.
+   *
+   * @throws {@link StateError} when `tag` is not active in the current chain.
+   *
+   * @example
+   * ```ts
+   * collector.clear();        // the innermost tag starts over
+   * collector.clear('train'); // 'train' and 'train/batch' start over
+   * ```
+   */
+  clear(tag?: string): void {
+    const top = activeTop(this.#frame());
+    if (top === null) {
+      if (tag !== undefined) throw new StateError(NOT_STARTED);
+      return;
+    }
+    const target = this.#find(top, tag);
+    const now = this.clock.monotonic();
+    const epoch = this.clock.epoch();
+    for (const buffer of this.#active) if (isWithin(buffer, target)) buffer.clear(now, epoch);
+  }
+
+  /**
+   * Alias of {@link ResourceMetricCollector.clear} (nvitop's `reset`).
+   *
+   * @example
+   * ```ts
+   * collector.reset('train');
+   * ```
+   */
+  reset(tag?: string): void {
+    this.clear(tag);
+  }
+
+  /** The active tags of the current chain, outermost first. */
+  get activeTags(): string[] {
+    const tags: string[] = [];
+    for (let b = activeTop(this.#frame()); b !== null; b = b.parent) tags.unshift(b.tag);
+    return tags;
+  }
+
+  /** Whether background sampling is running (some tag is active). */
+  get sampling(): boolean {
+    return this.#timer !== null;
+  }
+
+  // ------------------------------------------------------------------------------ collecting
+
+  /**
+   * The statistics of the innermost active tag since it was activated (or cleared), taking a
+   * fresh sample first when the last one is older than `interval / 2`.
+   *
+   * @throws {@link StateError} when no tag is active.
+   *
+   * @example
+   * ```ts
+   * collector.activate('train');
+   * const metrics = collector.collect();
+   * metrics['train/host/cpu_percent (%)/mean'];
+   * metrics['train/duration (s)'];
+   * ```
+   */
+  collect(): CollectedMetrics {
+    const buffer = activeTop(this.#frame());
+    if (buffer === null) throw new StateError(NOT_STARTED);
+    return this.collectBuffer(buffer);
+  }
+
+  /**
+   * Takes one sample with full snapshots (nvitop's `ResourceMetricCollector.take_snapshots`):
+   * adds host, device and process metrics to every active tag and returns the device and
+   * (filtered) GPU-process snapshots.
+   *
+   * @example
+   * ```ts
+   * const { devices, gpuProcesses } = collector.takeSnapshots();
+   * ```
+   */
+  takeSnapshots(): SnapshotResult {
+    const processes = this.#processes();
+    const time = this.clock.monotonic();
+    const epoch = this.clock.epoch();
+    const values = new Map<string, number>();
+    const devices: DeviceSnapshot[] = [];
+    this.#guard('host', () => addHostValues(values));
+    this.allDevices.forEach((device, i) => {
+      const keys = this.#deviceKeys[i] as readonly string[];
+      const scope = this.#scopes[i] as string;
+      const snapshot = this.#guard(scope, () => device.asSnapshot());
+      if (snapshot !== undefined) devices.push(snapshot);
+      addDeviceValues(values, keys, snapshot ?? null);
+    });
+    const snapshots = this.#guard('processes', () => failsafeSnapshots(processes.map((p) => p.process))) ?? [];
+    snapshots.forEach((snapshot, i) => {
+      const scope = (processes[i] as ScopedProcess).scope;
+      addProcessValues(values, snapshot.pid, scope, processReadingFromSnapshot(snapshot));
+    });
+    this.#record({ time, epoch, values });
+    return { devices, gpuProcesses: snapshots };
+  }
+
+  /**
+   * Runs `onCollect(metrics)` every `interval` seconds in the background under its own tag
+   * (default `'metrics-daemon'`), as {@link collectInBackground} with this collector.
+   *
+   * @example
+   * ```ts
+   * const daemon = collector.daemonize((metrics) => sink.write(metrics), { interval: 5, onStop: () => sink.close() });
+   * // ... later
+   * await daemon.stop();
+   * ```
+   */
+  daemonize(onCollect: OnCollect, options: BackgroundOptions = {}): BackgroundCollection {
+    return collectInBackground(onCollect, this, options);
+  }
+
+  // ------------------------------------------------------------------------------ internals for the background loop
+
+  /** Starts a top-level collection that belongs to no chain (the background loop's). @internal */
+  openDetached(tag: string): MetricBuffer {
+    if (typeof tag !== 'string' || tag.length === 0) throw new InvalidInputError('tag', tag, 'a non-empty string');
+    const buffer = new MetricBuffer(tag, null, this.clock.monotonic(), this.clock.epoch());
+    this.#active.add(buffer);
+    this.#lastSampleTime = Number.NEGATIVE_INFINITY;
+    this.#ensureTimer();
+    return buffer;
+  }
+
+  /** Stops a collection opened by {@link ResourceMetricCollector.openDetached}. @internal */
+  closeDetached(buffer: MetricBuffer): void {
+    if (buffer.active) this.#deactivateTree(buffer);
+  }
+
+  /** Restarts one collection's statistics. @internal */
+  clearBuffer(buffer: MetricBuffer): void {
+    buffer.clear(this.clock.monotonic(), this.clock.epoch());
+  }
+
+  /** `collect()` for a given collection. @internal */
+  collectBuffer(buffer: MetricBuffer): CollectedMetrics {
+    if (!buffer.active) throw new StateError(NOT_STARTED);
+    if (this.clock.monotonic() - this.#lastSampleTime > this.interval / 2) this.sample();
+    const metrics = buffer.collect(this.clock.monotonic(), this.clock.epoch());
+    if (this.listenerCount('collect') > 0) this.#emit('collect', metrics, buffer.prefix);
+    return metrics;
+  }
+
+  /**
+   * Takes one lean sample (only the recorded values) and adds it to every active collection.
+   * Never throws. @internal
+   */
+  sample(): Sample {
+    const processes = this.#processes();
+    const time = this.clock.monotonic();
+    const epoch = this.clock.epoch();
+    const values = new Map<string, number>();
+    this.#guard('host', () => addHostValues(values));
+    for (let i = 0; i < this.allDevices.length; i += 1) {
+      const device = this.allDevices[i] as Device;
+      const reading = this.#guard(this.#scopes[i] as string, () => readDevice(device));
+      addDeviceValues(values, this.#deviceKeys[i] as readonly string[], reading ?? null);
+    }
+    this.#guard('processes', () => {
+      for (const { process, scope } of processes) addProcessValues(values, process.pid, scope, readProcess(process));
+    });
+    const sample: Sample = { time, epoch, values };
+    this.#record(sample);
+    return sample;
+  }
+
+  // ------------------------------------------------------------------------------ private
+
+  #frame(): Frame {
+    return this.#als?.getStore() ?? this.#root;
+  }
+
+  #find(top: MetricBuffer, tag: string | undefined): MetricBuffer {
+    if (tag === undefined) return top;
+    for (let b: MetricBuffer | null = top; b !== null; b = b.parent) if (b.tag === tag) return b;
+    throw new StateError(`Resource metric collector has not been started with tag "${tag}".`);
+  }
+
+  #deactivateTree(target: MetricBuffer): void {
+    for (const buffer of this.#active) {
+      if (isWithin(buffer, target)) {
+        buffer.active = false;
+        this.#active.delete(buffer);
+      }
+    }
+    if (this.#active.size === 0) this.#stopTimer();
+  }
+
+  #processes(): ScopedProcess[] {
+    const listed: ScopedProcess[] = [];
+    for (const [leaf, scope] of this.#leafScopes) {
+      this.#guard(`${scope}/processes`, () => {
+        for (const process of leaf.processes().values()) listed.push({ process, scope });
+      });
+    }
+    return this.#guard('processes', () => this.#filter.filter(listed)) ?? [];
+  }
+
+  #record(sample: Sample): void {
+    if (this.#active.size === 0) return;
+    for (const buffer of this.#active) buffer.add(sample);
+    this.#lastSampleTime = sample.time;
+    if (this.listenerCount('sample') > 0) this.#emit('sample', sample);
+  }
+
+  /** Runs `fn`; a thrown error is reported once per scope (until `fn` succeeds again). */
+  #guard<T>(scope: string, fn: () => T): T | undefined {
+    try {
+      const result = fn();
+      if (this.#errorMemo.size > 0) this.#errorMemo.delete(scope);
+      return result;
+    } catch (error) {
+      this.#report(scope, error);
+      return undefined;
+    }
+  }
+
+  #report(scope: string, error: unknown): void {
+    const err = toError(error);
+    const message = `${err.name}: ${err.message}`;
+    if (this.#errorMemo.get(scope) === message) return;
+    this.#errorMemo.set(scope, message);
+    this.#emit('error', err, scope);
+  }
+
+  /** Emits without letting a listener's exception escape into a timer or a sample. */
+  #emit<K extends keyof CollectorEvents>(event: K, ...args: CollectorEvents[K]): void {
+    try {
+      (this.emit as (event: K, ...args: CollectorEvents[K]) => boolean)(event, ...args);
+    } catch (error) {
+      process.emitWarning(`a ResourceMetricCollector '${event}' listener threw: ${String(error)}`, 'NvitopWarning');
+    }
+  }
+
+  #ensureTimer(): void {
+    if (this.#timer !== null) return;
+    this.#nextDueMs = performance.now() + this.interval * 1000;
+    this.#schedule(this.interval * 1000);
+  }
+
+  #schedule(delayMs: number): void {
+    const timer = setTimeout(() => this.#tick(), Math.max(0, delayMs));
+    timer.unref();
+    this.#timer = timer;
+  }
+
+  #stopTimer(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  #tick(): void {
+    this.#timer = null;
+    if (this.#active.size === 0) return;
+    const started = performance.now();
+    try {
+      if (this.clock.monotonic() - this.#lastSampleTime > this.interval / 2) this.sample();
+    } catch (error) {
+      this.#report('timer', error);
+    }
+    if (this.#active.size === 0 || this.#timer !== null) return;
+    const intervalMs = this.interval * 1000;
+    const now = performance.now();
+    const took = now - started;
+    this.#nextDueMs += intervalMs;
+    if (this.#nextDueMs < now) this.#nextDueMs += Math.ceil((now - this.#nextDueMs) / intervalMs) * intervalMs;
+    this.#schedule(Math.max(this.#nextDueMs - now, took));
+  }
+}
+
+/** The innermost active buffer of a frame (its buffer, or the nearest active ancestor). */
+function activeTop(frame: Frame): MetricBuffer | null {
+  return activeAncestor(frame.buffer);
+}
+
+function activeAncestor(buffer: MetricBuffer | null): MetricBuffer | null {
+  let b = buffer;
+  while (b !== null && !b.active) b = b.parent;
+  return b;
+}
+
+/** Whether `buffer` is `ancestor` or lies inside it. */
+function isWithin(buffer: MetricBuffer, ancestor: MetricBuffer): boolean {
+  for (let b: MetricBuffer | null = buffer; b !== null; b = b.parent) if (b === ancestor) return true;
+  return false;
+}
+
+setDefaultCollector(ResourceMetricCollector);

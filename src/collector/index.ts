@@ -1,0 +1,13 @@
+/**
+ * The resource metric collector (nvitop's `nvitop/api/collector.py`): `takeSnapshots`,
+ * `ResourceMetricCollector`, `collectInBackground`.
+ *
+ * @module
+ */
+export { takeSnapshots, type SnapshotResult, type TakeSnapshotsOptions } from './snapshots.js';
+export { ResourceMetricCollector, type ResourceMetricCollectorOptions, type CollectorEvents } from './collector.js';
+export { collectInBackground, BackgroundCollection, type BackgroundOptions, type OnCollect } from './background.js';
+export { RunningStatistics } from './statistics.js';
+export { systemClock, type CollectorClock } from './clock.js';
+export { deviceScope } from './keys.js';
+export type { CollectedMetrics, Sample } from './buffer.js';

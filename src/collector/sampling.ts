@@ -1,0 +1,147 @@
+/**
+ * Turns host, device and process readings into one sample (metric name → number, `NaN` where not
+ * available). Two sources: lean readings (only the values the collector records, the background
+ * path) and full snapshots (`collector.takeSnapshots()`); both give the same names and values.
+ *
+ * @module
+ */
+import {
+  GpuProcess,
+  host,
+  isNA,
+  type Device,
+  type DeviceSnapshot,
+  type GpuProcessSnapshot,
+  type HostProcess,
+  type Maybe,
+} from '../core/index.js';
+import {
+  DEVICE_METRICS,
+  GiB,
+  HOST_METRICS,
+  PROCESS_METRICS,
+  deviceScope,
+  type DeviceReading,
+  type ProcessReading,
+} from './keys.js';
+
+const num = (value: Maybe<number>): number => (isNA(value) ? Number.NaN : value);
+
+/** Calls `read`, turning a thrown error into `NaN` (a gone process, a denied read). */
+function tryRead(read: () => Maybe<number>): number {
+  try {
+    return num(read());
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Adds the host metrics to `into` (nvitop leaves the load average out where there is none). */
+export function addHostValues(into: Map<string, number>): void {
+  into.set(HOST_METRICS.cpuPercent, tryRead(() => host.cpuPercent()));
+  into.set(HOST_METRICS.memoryPercent, tryRead(() => host.memoryPercent()));
+  into.set(HOST_METRICS.swapPercent, tryRead(() => host.swapPercent()));
+  into.set(HOST_METRICS.memoryUsed, tryRead(() => host.virtualMemory().used / GiB));
+  let load: Maybe<readonly [number, number, number]>;
+  try {
+    load = host.loadAverage();
+  } catch {
+    return;
+  }
+  if (isNA(load)) return;
+  into.set(HOST_METRICS.loadAverage1, load[0]);
+  into.set(HOST_METRICS.loadAverage5, load[1]);
+  into.set(HOST_METRICS.loadAverage15, load[2]);
+}
+
+/** Reads the recorded device values in one `oneshot()`. */
+export function readDevice(device: Device): DeviceReading {
+  return device.oneshot(() => ({
+    memoryUsed: device.memoryUsed(),
+    memoryFree: device.memoryFree(),
+    memoryTotal: device.memoryTotal(),
+    memoryPercent: device.memoryPercent(),
+    gpuUtilization: device.gpuUtilization(),
+    memoryUtilization: device.memoryUtilization(),
+    fanSpeed: device.fanSpeed(),
+    temperature: device.temperature(),
+    powerUsage: device.powerUsage(),
+  }));
+}
+
+/** The metric names of a device scope, in {@link DEVICE_METRICS} order. */
+export function deviceKeys(scope: string): string[] {
+  return DEVICE_METRICS.map(([, name]) => `${scope}/${name}`);
+}
+
+/** Adds a device's values under precomputed `keys` (see {@link deviceKeys}); `null`: all NaN. */
+export function addDeviceValues(into: Map<string, number>, keys: readonly string[], reading: DeviceReading | null): void {
+  for (let i = 0; i < DEVICE_METRICS.length; i += 1) {
+    const [field, , divisor] = DEVICE_METRICS[i] as (typeof DEVICE_METRICS)[number];
+    into.set(keys[i] as string, reading === null ? Number.NaN : num(reading[field]) / divisor);
+  }
+}
+
+/** Reads the recorded values of a GPU process (host facts in one `oneshot()`; failures → NaN). */
+export function readProcess(process: GpuProcess): ProcessReading {
+  let hostProcess: HostProcess | null = null;
+  try {
+    hostProcess = process.host;
+  } catch {
+    hostProcess = null;
+  }
+  let cpuPercent = Number.NaN;
+  let hostMemory = Number.NaN;
+  let hostMemoryPercent = Number.NaN;
+  let runningTime = Number.NaN;
+  if (hostProcess !== null) {
+    const hp = hostProcess;
+    hp.oneshot(() => {
+      cpuPercent = tryRead(() => hp.cpuPercent());
+      hostMemory = tryRead(() => hp.memoryInfo().rss);
+      hostMemoryPercent = tryRead(() => hp.memoryPercent());
+      runningTime = tryRead(() => hp.runningTime());
+    });
+  }
+  return {
+    cpuPercent,
+    hostMemory,
+    hostMemoryPercent,
+    runningTime,
+    gpuMemory: num(process.gpuMemory()),
+    gpuMemoryPercent: num(process.gpuMemoryPercent()),
+    gpuMemoryUtilization: num(process.gpuMemoryUtilization()),
+    gpuSmUtilization: num(process.gpuSmUtilization()),
+  };
+}
+
+/** The recorded values of a process snapshot. */
+export function processReadingFromSnapshot(snapshot: GpuProcessSnapshot): ProcessReading {
+  return {
+    cpuPercent: num(snapshot.cpuPercent),
+    hostMemory: num(snapshot.hostMemory),
+    hostMemoryPercent: num(snapshot.memoryPercent),
+    runningTime: num(snapshot.runningTime),
+    gpuMemory: num(snapshot.gpuMemory),
+    gpuMemoryPercent: num(snapshot.gpuMemoryPercent),
+    gpuMemoryUtilization: num(snapshot.gpuMemoryUtilization),
+    gpuSmUtilization: num(snapshot.gpuSmUtilization),
+  };
+}
+
+/** Adds a process's values: `pid:<pid>/host/…` and `pid:<pid>/<device scope>/…`. */
+export function addProcessValues(into: Map<string, number>, pid: number, scope: string, reading: ProcessReading): void {
+  for (const [field, fixedScope, name, divisor] of PROCESS_METRICS) {
+    into.set(`pid:${pid}/${fixedScope ?? scope}/${name}`, reading[field] / divisor);
+  }
+}
+
+/** The scope of a device snapshot (same rule as for a device). */
+export function snapshotScope(snapshot: DeviceSnapshot): string {
+  return deviceScope(snapshot);
+}
+
+/** Snapshots of processes without throwing for processes that are gone. */
+export function failsafeSnapshots(processes: readonly GpuProcess[]): GpuProcessSnapshot[] {
+  return GpuProcess.takeSnapshots(processes, { failsafe: true });
+}
