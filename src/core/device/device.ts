@@ -23,6 +23,7 @@ import type {
   UtilizationRates,
 } from '../snapshot-types.js';
 import { GpuProcess } from '../process/gpu-process.js';
+import { cudaRuntimeVersion } from './cuda-runtime.js';
 
 /** Runs an NVML query; NVML errors become NA (other errors are bugs and propagate). */
 export function nvmlQuery<T>(fn: () => T): Maybe<T> {
@@ -100,6 +101,16 @@ export abstract class Device {
     const minor = Math.floor((version % 1000) / 10);
     const revision = version % 10;
     return revision === 0 ? `${major}.${minor}` : `${major}.${minor}.${revision}`;
+  }
+
+  /** The CUDA runtime version (`'12.4'`) from libcudart, NA when no CUDA runtime is installed. */
+  static cudaRuntimeVersion(): Maybe<string> {
+    return cudaRuntimeVersion();
+  }
+
+  /** Alias of {@link Device.cudaRuntimeVersion}. */
+  static cudartVersion(): Maybe<string> {
+    return cudaRuntimeVersion();
   }
 
   /** Alias of {@link Device.cudaDriverVersion}. */
