@@ -17,4 +17,5 @@
  * @module
  */
 export * from './core/index.js';
+export * from './collector/index.js';
 export * from './callbacks/index.js';
