@@ -662,6 +662,21 @@ export abstract class Device {
     return this.memo.get('processes', () => collectProcesses(this));
   }
 
+  /**
+   * Whether NVML answered this device's process lists (compute or graphics) at the last
+   * {@link Device.processes} call: false where they are NOT_SUPPORTED (old GeForce GPUs), so an
+   * empty process map means "unknown" rather than "none".
+   *
+   * @example
+   * ```ts
+   * device.processes().size === 0 && device.processListsAvailable(); // truly idle
+   * ```
+   */
+  processListsAvailable(): boolean {
+    this.processes();
+    return processListsAnswered.get(this) === true;
+  }
+
   // ------------------------------------------------------------------ snapshot
 
   /**
@@ -842,9 +857,13 @@ export function normalizeBusId(busId: string): string {
 }
 
 /** Merges NVML's compute and graphics lists and per-process utilization. */
+/** Whether the last process-list query of a device got an answer (see `processListsAvailable`). */
+const processListsAnswered = new WeakMap<Device, boolean>();
+
 function collectProcesses(device: Device): GpuProcessMap {
   const processes: GpuProcessMap = new Map();
   const handle = device.handle;
+  processListsAnswered.set(device, false);
   if (handle === null) return processes;
   let foundNa = false;
   const lists: Array<['C' | 'G', (h: N.NvmlDeviceHandle) => N.NvmlProcessInfo[]]> = [
@@ -855,6 +874,7 @@ function collectProcesses(device: Device): GpuProcessMap {
   for (const [type, fn] of lists) {
     const entries = nvmlQuery(() => fn(handle));
     if (isNA(entries)) continue;
+    processListsAnswered.set(device, true);
     for (const entry of entries) {
       if (isNA(entry.usedGpuMemory)) foundNa = true;
       const process = GpuProcess.get(entry.pid, device);
@@ -1158,6 +1178,10 @@ export class CudaDevice extends Device {
   /** Same processes as the NVML device. */
   override processes(): GpuProcessMap {
     return this.nvmlDevice.processes();
+  }
+  /** Same as the NVML device's. */
+  override processListsAvailable(): boolean {
+    return this.nvmlDevice.processListsAvailable();
   }
   /** @internal */
   protected override cudaIndexValue(): Maybe<number> {
