@@ -1,0 +1,318 @@
+/**
+ * `nvisel`'s command line, parsed with argparse's forms: long options with unique-prefix
+ * abbreviation and `--opt=value`, short options with attached values (`-n4`) and flag clusters
+ * (`-S0`), optional values (`-i [CVD]`, `--wait [DURATION]`, `--lock [PID]`), and `--` before a
+ * command to run. Pure: errors are {@link UsageError}s (exit status 2).
+ *
+ * @module
+ */
+import { InvalidInputError, human2bytes, parseDuration } from '../../core/index.js';
+import { UsageError } from '../args.js';
+
+/** The parsed command line. */
+export interface NviselArgs {
+  /** `--help`. */
+  readonly help: boolean;
+  /** `--version`. */
+  readonly version: boolean;
+  /** `--inherit`: undefined when absent, null without a value (use the environment's). */
+  readonly inherit: string | null | undefined;
+  /** `--account-as-free`: null when absent, `[]` for the current user. */
+  readonly freeAccounts: readonly string[] | null;
+  /** `--min-count` (or `--count`). */
+  readonly minCount: number;
+  /** `--max-count` (or `--count`), null for all. */
+  readonly maxCount: number | null;
+  /** `--min-free-memory` in bytes. */
+  readonly minFreeMemory: number | null;
+  /** `--min-total-memory` in bytes. */
+  readonly minTotalMemory: number | null;
+  /** `--max-gpu-utilization` in percent. */
+  readonly maxGpuUtilization: number | null;
+  /** `--max-memory-utilization` in percent. */
+  readonly maxMemoryUtilization: number | null;
+  /** `--tolerance` in percent (default 0: strict). */
+  readonly tolerance: number;
+  /** `--format`. */
+  readonly format: 'index' | 'uuid';
+  /** The output separator (`--sep`, `--newline`, `--null`). */
+  readonly sep: string;
+  /** False with `--no-sort`. */
+  readonly sort: boolean;
+  /** `--wait`: undefined when absent, `true` without a limit, else milliseconds. */
+  readonly wait: true | number | undefined;
+  /** `--interval` in milliseconds (default 1000). */
+  readonly interval: number;
+  /** `--lock`: undefined when absent, null without a PID, else the owner PID. */
+  readonly lock: number | null | undefined;
+  /** The command after `--` (empty when none). */
+  readonly command: readonly string[];
+}
+
+type Arity = 'flag' | 'optional' | 'one' | 'any';
+
+interface OptionSpec {
+  readonly key: string;
+  readonly names: readonly string[];
+  readonly arity: Arity;
+}
+
+const OPTIONS: readonly OptionSpec[] = [
+  { key: 'help', names: ['--help', '-h'], arity: 'flag' },
+  { key: 'version', names: ['--version', '-V'], arity: 'flag' },
+  { key: 'inherit', names: ['--inherit', '-i'], arity: 'optional' },
+  { key: 'freeAccounts', names: ['--account-as-free'], arity: 'any' },
+  { key: 'minCount', names: ['--min-count', '-c'], arity: 'one' },
+  { key: 'maxCount', names: ['--max-count', '-C'], arity: 'one' },
+  { key: 'count', names: ['--count', '-n'], arity: 'one' },
+  { key: 'minFreeMemory', names: ['--min-free-memory', '-f'], arity: 'one' },
+  { key: 'minTotalMemory', names: ['--min-total-memory', '-t'], arity: 'one' },
+  { key: 'maxGpuUtilization', names: ['--max-gpu-utilization', '-G'], arity: 'one' },
+  { key: 'maxMemoryUtilization', names: ['--max-memory-utilization', '-M'], arity: 'one' },
+  { key: 'tolerance', names: ['--tolerance', '--tol'], arity: 'one' },
+  { key: 'format', names: ['--format', '-O'], arity: 'one' },
+  { key: 'sep', names: ['--sep', '--separator', '-s'], arity: 'one' },
+  { key: 'newline', names: ['--newline'], arity: 'flag' },
+  { key: 'null', names: ['--null', '-0'], arity: 'flag' },
+  { key: 'noSort', names: ['--no-sort', '-S'], arity: 'flag' },
+  { key: 'wait', names: ['--wait'], arity: 'optional' },
+  { key: 'interval', names: ['--interval'], arity: 'one' },
+  { key: 'lock', names: ['--lock'], arity: 'optional' },
+];
+
+/** How the CLI names each constraint in messages. */
+export const FLAG_LABELS = {
+  minCount: '--min-count',
+  minFreeMemory: '--min-free-memory',
+  minTotalMemory: '--min-total-memory',
+  maxGpuUtilization: '--max-gpu-utilization',
+  maxMemoryUtilization: '--max-memory-utilization',
+  locked: '--lock',
+  uuid: '--format uuid',
+} as const;
+
+const BY_NAME: ReadonlyMap<string, OptionSpec> = new Map(OPTIONS.flatMap((spec) => spec.names.map((name) => [name, spec] as const)));
+const LONG_NAMES: readonly string[] = OPTIONS.flatMap((spec) => spec.names.filter((name) => name.startsWith('--')));
+const SPEC: ReadonlyMap<string, OptionSpec> = new Map(OPTIONS.map((spec) => [spec.key, spec]));
+
+const display = (key: string): string => (SPEC.get(key) as OptionSpec).names.join('/');
+
+/** An exact name, or a unique prefix of a long name (argparse's abbreviations). */
+function lookup(name: string): OptionSpec | undefined {
+  const exact = BY_NAME.get(name);
+  if (exact !== undefined) return exact;
+  if (!name.startsWith('--') || name.length < 3) return undefined;
+  const matches = LONG_NAMES.filter((long) => long.startsWith(name));
+  const specs = new Set(matches.map((long) => BY_NAME.get(long) as OptionSpec));
+  if (specs.size > 1) throw new UsageError(`ambiguous option: ${name} could match ${matches.join(', ')}`);
+  return specs.values().next().value;
+}
+
+/** Whether a token names an option (so it cannot be the value of the one before). */
+function isOptionToken(token: string): boolean {
+  if (token === '--') return true;
+  if (!token.startsWith('-') || token.length < 2) return false;
+  if (/^-\d+(\.\d+)?$/.test(token) && token !== '-0') return false; // a negative number is a value
+  try {
+    const name = token.startsWith('--') ? token.split('=', 1)[0] as string : token.slice(0, 2);
+    return lookup(name) !== undefined;
+  } catch {
+    return true; // ambiguous: still an option
+  }
+}
+
+type RawValue = true | null | string[];
+
+interface Raw {
+  readonly values: Map<string, RawValue>;
+  readonly order: string[];
+  command: string[];
+}
+
+function record(raw: Raw, spec: OptionSpec, value: RawValue): void {
+  raw.values.set(spec.key, value);
+  raw.order.push(spec.key);
+}
+
+/** Stores `spec`'s value(s) from `tokens[index…]`; returns how many tokens it consumed. */
+function take(raw: Raw, spec: OptionSpec, tokens: readonly string[], index: number, attached: string | undefined): number {
+  const next = tokens[index];
+  switch (spec.arity) {
+    case 'flag':
+      if (attached !== undefined) throw new UsageError(`argument ${display(spec.key)}: ignored explicit argument '${attached}'`);
+      record(raw, spec, true);
+      return 0;
+    case 'optional':
+      if (attached !== undefined) {
+        record(raw, spec, [attached]);
+        return 0;
+      }
+      if (next !== undefined && !isOptionToken(next)) {
+        record(raw, spec, [next]);
+        return 1;
+      }
+      record(raw, spec, null);
+      return 0;
+    case 'one':
+      if (attached !== undefined) {
+        record(raw, spec, [attached]);
+        return 0;
+      }
+      if (next === undefined || isOptionToken(next)) throw new UsageError(`argument ${display(spec.key)}: expected one argument`);
+      record(raw, spec, [next]);
+      return 1;
+    case 'any': {
+      const values = attached !== undefined ? [attached] : [];
+      let used = 0;
+      if (attached === undefined) {
+        while (index + used < tokens.length && !isOptionToken(tokens[index + used] as string)) {
+          values.push(tokens[index + used] as string);
+          used += 1;
+        }
+      }
+      record(raw, spec, values);
+      return used;
+    }
+  }
+}
+
+function scan(argv: readonly string[]): Raw {
+  const raw: Raw = { values: new Map(), order: [], command: [] };
+  const unrecognized: string[] = [];
+  for (let index = 0; index < argv.length; index += 1) {
+    const token = argv[index] as string;
+    if (token === '--') {
+      raw.command = argv.slice(index + 1);
+      break;
+    }
+    if (!token.startsWith('-') || token.length < 2) {
+      unrecognized.push(token);
+      continue;
+    }
+    if (token.startsWith('--')) {
+      const equals = token.indexOf('=');
+      const spec = lookup(equals < 0 ? token : token.slice(0, equals));
+      if (spec === undefined) unrecognized.push(token);
+      else index += take(raw, spec, argv, index + 1, equals < 0 ? undefined : token.slice(equals + 1));
+      continue;
+    }
+    // Short options: a cluster of flags, the last of which may take the rest as its value.
+    let rest = token.slice(1);
+    while (rest.length > 0) {
+      const spec = BY_NAME.get(`-${rest[0]}`);
+      if (spec === undefined) {
+        unrecognized.push(token);
+        break;
+      }
+      rest = rest.slice(1);
+      if (spec.arity === 'flag') {
+        take(raw, spec, argv, index + 1, undefined);
+        continue;
+      }
+      index += take(raw, spec, argv, index + 1, rest.length > 0 ? rest : undefined);
+      break;
+    }
+  }
+  if (unrecognized.length > 0 && !raw.values.has('help') && !raw.values.has('version')) {
+    throw new UsageError(`unrecognized arguments: ${unrecognized.join(' ')}`);
+  }
+  return raw;
+}
+
+function nonNegativeInt(key: string, value: string): number {
+  const text = value.trim();
+  if (/^[+-]?\d+$/.test(text)) {
+    const number = Number.parseInt(text, 10);
+    if (number >= 0 && Number.isSafeInteger(number)) return number;
+  }
+  throw new UsageError(`argument ${display(key)}: invalid non-negative integer value: '${value}'`);
+}
+
+function sizeValue(key: string, value: string): number {
+  try {
+    return human2bytes(value);
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw new UsageError(`argument ${display(key)}: ${error.message}`);
+    throw error;
+  }
+}
+
+function durationValue(key: string, value: string): number {
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw new UsageError(`argument ${display(key)}: ${error.message}`);
+    throw error;
+  }
+}
+
+const EXCLUSIVE_SEPARATORS = ['sep', 'newline', 'null'] as const;
+
+/**
+ * Parses `nvisel`'s arguments (without the node and script paths).
+ *
+ * @throws {@link UsageError} for unknown options, missing or malformed values (the message names
+ *   the value: `argument --min-free-memory/-f: Invalid size: '8GB?'. …`), `--max-count` below
+ *   `--min-count`, and more than one of `--sep`, `--newline`, `--null`.
+ *
+ * @example
+ * ```ts
+ * parseNviselArgs(['-n', '4']);                  // minCount 4, maxCount 4
+ * parseNviselArgs(['-0', '-O', 'uuid', '-f', '4GiB']).sep; // '\0'
+ * ```
+ */
+export function parseNviselArgs(argv: readonly string[]): NviselArgs {
+  const raw = scan(argv);
+  const one = (key: string): string | undefined => {
+    const value = raw.values.get(key);
+    return Array.isArray(value) ? value[0] : undefined;
+  };
+  const has = (key: string): boolean => raw.values.has(key);
+
+  const given = EXCLUSIVE_SEPARATORS.filter(has);
+  if (given.length > 1) {
+    throw new UsageError(`argument ${display(given[1] as string)}: not allowed with argument ${display(given[0] as string)}`);
+  }
+  const format = one('format') ?? 'index';
+  if (format !== 'index' && format !== 'uuid') {
+    throw new UsageError(`argument ${display('format')}: invalid choice: '${format}' (choose from 'index', 'uuid')`);
+  }
+  let minCount = has('minCount') ? nonNegativeInt('minCount', one('minCount') as string) : 0;
+  let maxCount = has('maxCount') ? nonNegativeInt('maxCount', one('maxCount') as string) : null;
+  if (has('count')) minCount = maxCount = nonNegativeInt('count', one('count') as string);
+  if (maxCount !== null && maxCount < minCount) throw new UsageError('Max count must be no less than min count.');
+
+  const optionalValue = (key: string): string | null | undefined => {
+    if (!has(key)) return undefined;
+    const value = raw.values.get(key);
+    return Array.isArray(value) ? (value[0] as string) : null;
+  };
+  const waitValue = optionalValue('wait');
+  const lockValue = optionalValue('lock');
+  const lock = lockValue === undefined || lockValue === null ? lockValue : nonNegativeInt('lock', lockValue);
+  if (lock === 0) throw new UsageError(`argument ${display('lock')}: invalid process id: '0'`);
+  const interval = has('interval') ? durationValue('interval', one('interval') as string) : 1000;
+  if (interval < 10) throw new UsageError(`argument ${display('interval')}: the interval must be at least 10ms, got '${one('interval')}'`);
+  const accounts = raw.values.get('freeAccounts');
+
+  return {
+    help: has('help'),
+    version: has('version'),
+    inherit: optionalValue('inherit'),
+    freeAccounts: Array.isArray(accounts) ? accounts : null,
+    minCount,
+    maxCount,
+    minFreeMemory: has('minFreeMemory') ? sizeValue('minFreeMemory', one('minFreeMemory') as string) : null,
+    minTotalMemory: has('minTotalMemory') ? sizeValue('minTotalMemory', one('minTotalMemory') as string) : null,
+    maxGpuUtilization: has('maxGpuUtilization') ? nonNegativeInt('maxGpuUtilization', one('maxGpuUtilization') as string) : null,
+    maxMemoryUtilization: has('maxMemoryUtilization') ? nonNegativeInt('maxMemoryUtilization', one('maxMemoryUtilization') as string) : null,
+    tolerance: has('tolerance') ? nonNegativeInt('tolerance', one('tolerance') as string) : 0,
+    format,
+    sep: has('newline') ? '\n' : has('null') ? '\0' : (one('sep') ?? ','),
+    sort: !has('noSort'),
+    wait: waitValue === undefined ? undefined : waitValue === null ? true : durationValue('wait', waitValue),
+    interval,
+    lock,
+    command: raw.command,
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * The record the decision function works on: the few fields of a {@link DeviceSnapshot} that
+ * selection looks at, plus the device's processes (for `freeAccounts`) and whether another
+ * process holds its lock. A `DeviceSnapshot` has every device field, so snapshots can be passed
+ * as they are.
+ *
+ * @module
+ */
+import type { Maybe } from '../core/index.js';
+
+/** NVML index of a selected device: a number, or `[parent, mig]` for a MIG device. */
+export type DeviceIndex = number | readonly [number, number];
+
+/** What selection needs to know about one process on a device. */
+export interface CandidateProcess {
+  /** Owner's user name (NA when it cannot be read). */
+  readonly username: Maybe<string>;
+  /** GPU memory used by the process in bytes (NA when NVML does not say). */
+  readonly gpuMemory: Maybe<number>;
+}
+
+/**
+ * One selectable (leaf) device: a GPU without MIG, or a MIG device.
+ *
+ * @example
+ * ```ts
+ * const candidate: SelectionCandidate = {
+ *   index: 3, physicalIndex: 3, isMigDevice: false, uuid: 'GPU-3f5e6224-…',
+ *   memoryTotal: 80 * GiB, memoryFree: 79 * GiB, memoryUsed: 1 * GiB,
+ *   gpuUtilization: 0, memoryUtilization: 0,
+ * };
+ * ```
+ */
+export interface SelectionCandidate {
+  /** NVML index (`[parent, mig]` for a MIG device). */
+  readonly index: DeviceIndex;
+  /** Index of the physical GPU (the parent's for a MIG device). */
+  readonly physicalIndex: number;
+  /** Whether this is a MIG device. */
+  readonly isMigDevice: boolean;
+  /** `GPU-…`/`MIG-…` UUID. */
+  readonly uuid: Maybe<string>;
+  /** Total memory in bytes. */
+  readonly memoryTotal: Maybe<number>;
+  /** Free memory in bytes. */
+  readonly memoryFree: Maybe<number>;
+  /** Used memory in bytes. */
+  readonly memoryUsed: Maybe<number>;
+  /** GPU (SM) utilization in percent. */
+  readonly gpuUtilization: Maybe<number>;
+  /** Memory bandwidth utilization in percent. */
+  readonly memoryUtilization: Maybe<number>;
+  /** The device's processes; only read when `freeAccounts` is given. */
+  readonly processes?: readonly CandidateProcess[];
+  /** True when another live process holds this device's lock (see the `lock` option). */
+  readonly locked?: boolean;
+}
