@@ -1,0 +1,152 @@
+/**
+ * The live monitor (`nvitop` in a terminal): takes over the terminal, refreshes the data every
+ * `interval` seconds on an unref'd timer, answers keys and the mouse, and always gives the
+ * terminal back: on `q`, Ctrl-C (without a selection), SIGTERM, SIGHUP, or an uncaught error
+ * (printed on the normal screen afterwards, exit code 1).
+ *
+ * @module
+ */
+import { HostProcess } from '../../core/index.js';
+import type { StatusData } from '../render/types.js';
+import { MonitorApp, type AppAction, type AppServices } from './app.js';
+import { decodeKeys } from './keys.js';
+import { resolveMonitorOptions, type MonitorOptions } from './options.js';
+import { Painter } from './painter.js';
+import { createDefaultSource } from './source.js';
+import { Terminal } from './terminal.js';
+import { buildProcessTree } from './tree.js';
+
+export type { MonitorMode, MonitorOptions } from './options.js';
+
+const ESC_DELAY_MS = 25;
+const SIGNAL_EXIT: Readonly<Record<string, number>> = { SIGTERM: 143, SIGHUP: 129 };
+
+/** The real world: signals, environments and the process tree from the core API. */
+const realServices: AppServices = {
+  sendSignal: (pid, signal) => HostProcess.get(pid).sendSignal(signal),
+  environ: (pid) => HostProcess.get(pid).environ(),
+  buildTree: (processes) => buildProcessTree(processes),
+  now: () => new Date(),
+};
+
+/**
+ * Run the monitor until the user quits. Resolves to the exit code: 0 after `q`, 128 + n after
+ * SIGTERM / SIGHUP, 1 after an error (which is printed to stderr once the terminal is restored).
+ *
+ * @example
+ * ```ts
+ * import { runMonitor } from './cli/monitor/index.js';
+ * process.exitCode = await runMonitor({ mode: 'auto', interval: 2 });
+ * ```
+ */
+export async function runMonitor(options: MonitorOptions = {}): Promise<number> {
+  const resolved = resolveMonitorOptions(options);
+  const terminal = new Terminal(options.input ?? process.stdin, options.output ?? process.stdout);
+  const painter = new Painter((s) => terminal.write(s), { light: resolved.render.light, noColor: resolved.noColor });
+  const gather = options.gather ?? createDefaultSource();
+  const app = new MonitorApp({ mode: resolved.mode, readonly: resolved.readonly, render: resolved.render, services: realServices });
+
+  return await new Promise<number>((resolve) => {
+    let finished = false;
+    let pending = '';
+    let escTimer: NodeJS.Timeout | undefined;
+    let followUp: NodeJS.Timeout | undefined;
+    let size = terminal.size();
+
+    const paint = (): void => {
+      if (finished) return;
+      painter.paint(app.frame(size.rows, size.columns).toLines());
+    };
+    const refresh = (): void => {
+      if (finished) return;
+      const data: StatusData = gather();
+      app.update(data);
+      paint();
+    };
+    const guarded = (fn: () => void) => (): void => {
+      try {
+        fn();
+      } catch (error) {
+        finish(1, error);
+      }
+    };
+
+    const onResize = guarded(() => {
+      size = terminal.size();
+      painter.resize(size.rows, size.columns);
+      paint();
+    });
+    const act = (action: AppAction): void => {
+      if (action === 'quit') finish(0);
+      else if (action === 'refresh') {
+        painter.invalidate();
+        refresh();
+        clearTimeout(followUp);
+        followUp = setTimeout(guarded(refresh), 300);
+        followUp.unref();
+      } else if (action === 'redraw') paint();
+    };
+    const feed = (flush: boolean): void => {
+      const { events, pending: rest } = decodeKeys(pending, flush);
+      pending = rest;
+      for (const event of events) {
+        if (finished) return;
+        act(app.handle(event));
+      }
+      clearTimeout(escTimer);
+      if (pending.length > 0) {
+        escTimer = setTimeout(guarded(() => feed(true)), ESC_DELAY_MS);
+      }
+    };
+    const onData = (chunk: string | Buffer): void => {
+      pending += chunk.toString();
+      guarded(() => feed(false))();
+    };
+    const onSigint = guarded(() => act(app.handle({ type: 'key', name: 'C-c' })));
+    const onSignal = (signal: NodeJS.Signals): void => finish(SIGNAL_EXIT[signal] ?? 1);
+    const onError = (error: unknown): void => finish(1, error);
+    const onExit = (): void => terminal.restore();
+
+    const timer = setInterval(guarded(refresh), Math.max(250, resolved.interval * 1000));
+    timer.unref();
+
+    function finish(code: number, error?: unknown): void {
+      if (finished) return;
+      finished = true;
+      clearInterval(timer);
+      clearTimeout(escTimer);
+      clearTimeout(followUp);
+      terminal.input.off('data', onData);
+      terminal.output.off('resize', onResize);
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSignal);
+      process.off('SIGHUP', onSignal);
+      process.off('uncaughtException', onError);
+      process.off('unhandledRejection', onError);
+      process.off('exit', onExit);
+      terminal.restore();
+      if (error !== undefined) {
+        const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        process.stderr.write(`nvitop: ${text}\n`);
+      }
+      resolve(code);
+    }
+
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSignal);
+    process.on('SIGHUP', onSignal);
+    process.on('uncaughtException', onError);
+    process.on('unhandledRejection', onError);
+    process.on('exit', onExit);
+    try {
+      terminal.enter();
+      terminal.input.on('data', onData);
+      terminal.output.on('resize', onResize);
+      painter.resize(size.rows, size.columns);
+      paint();
+      refresh();
+    } catch (error) {
+      finish(1, error);
+    }
+  });
+}

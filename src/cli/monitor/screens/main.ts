@@ -1,0 +1,165 @@
+/**
+ * The main screen: the time line, the device panel, the host panel and the process panel, in
+ * full or compact forms picked by the display mode (auto: by terminal height, as nvitop does).
+ *
+ * @module
+ */
+import type { GpuProcessSnapshot } from '../../../core/index.js';
+import type { RenderOptions, StatusData } from '../../render/types.js';
+import { Canvas } from '../canvas.js';
+import type { MonitorHistories } from '../histories.js';
+import type { MonitorMode } from '../options.js';
+import { devicePanelHeight, drawDevicePanel } from '../panels/device.js';
+import { drawHostPanel, HOST_COMPACT_HEIGHT, HOST_FULL_HEIGHT } from '../panels/host.js';
+import { drawProcessPanel, processPanelHeight, type PanelSelection } from '../panels/process.js';
+import type { OrderName } from '../sort.js';
+
+/** Which panels are compact. */
+export interface MainLayout {
+  /** Device panel in compact form. */
+  readonly device: boolean;
+  /** Host panel in compact form. */
+  readonly host: boolean;
+  /** Process panel in compact form. */
+  readonly process: boolean;
+}
+
+/**
+ * Pick the panels' forms: `full` and `compact` force all; `auto` makes the device panel compact
+ * when everything does not fit, then the host panel, then the process panel (nvitop's rule).
+ * `--ascii` always uses the compact host panel (its graphs need Braille characters).
+ *
+ * @example
+ * ```ts
+ * chooseLayout('auto', 24, data, processes, 'natural', false); // { device: true, host: true, process: true }
+ * ```
+ */
+export function chooseLayout(
+  mode: MonitorMode,
+  rows: number,
+  data: StatusData | undefined,
+  processes: readonly GpuProcessSnapshot[],
+  order: OrderName,
+  ascii: boolean,
+): MainLayout {
+  if (mode !== 'auto' || data === undefined) {
+    const compact = mode === 'compact';
+    return { device: compact, host: compact || ascii, process: compact };
+  }
+  const deviceFull = devicePanelHeight(data, false);
+  const deviceCompact = devicePanelHeight(data, true);
+  const hostFull = ascii ? HOST_COMPACT_HEIGHT : HOST_FULL_HEIGHT;
+  const processFull = processPanelHeight(processes, false, order);
+  const device = rows < deviceFull + hostFull + processFull;
+  const host = ascii || rows < deviceCompact + hostFull + processFull;
+  const process = rows < deviceCompact + HOST_COMPACT_HEIGHT + processFull;
+  return { device, host, process };
+}
+
+/** Everything the main screen draws. */
+export interface MainContext {
+  /** Status data (`undefined` before the first refresh). */
+  readonly data: StatusData | undefined;
+  /** Processes in display order. */
+  readonly processes: readonly GpuProcessSnapshot[];
+  /** Terminal rows. */
+  readonly rows: number;
+  /** Terminal columns (≥ 79). */
+  readonly width: number;
+  /** Display mode. */
+  readonly mode: MonitorMode;
+  /** Render options. */
+  readonly render: Omit<RenderOptions, 'width'>;
+  /** History graphs. */
+  readonly histories: MonitorHistories;
+  /** Sort order. */
+  readonly order: OrderName;
+  /** Order reversed. */
+  readonly reverse: boolean;
+  /** Host columns' horizontal scroll. */
+  readonly hostOffset: number;
+  /** Selection and tags. */
+  readonly selection: PanelSelection;
+  /** Signal keys disabled. */
+  readonly readonly: boolean;
+  /** The time shown on the first line. */
+  readonly now: Date;
+}
+
+/** The drawn main screen (taller than the terminal when it overflows). */
+export interface MainDrawing {
+  /** The whole content. */
+  readonly canvas: Canvas;
+  /** Canvas row → process key. */
+  readonly processRows: ReadonlyMap<number, string>;
+  /** Canvas row of the selected process. */
+  readonly selectedRow: number | undefined;
+  /** Canvas row of the process panel's hint line (for status messages). */
+  readonly hintRow: number;
+}
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * `time.strftime('%a %b %d %H:%M:%S %Y')` in local time.
+ *
+ * @example
+ * ```ts
+ * formatClock(new Date(2026, 4, 20, 12, 0, 0)); // 'Wed May 20 12:00:00 2026'
+ * ```
+ */
+export function formatClock(date: Date): string {
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${DAYS[date.getDay()]} ${MONTHS[date.getMonth()]} ${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())} ${date.getFullYear()}`;
+}
+
+/**
+ * Draw the main screen.
+ *
+ * @example
+ * ```ts
+ * const { canvas } = drawMain(ctx);
+ * canvas.rowText(0); // 'Wed May 20 12:00:00 2026 ... (Press h for help or q to quit)'
+ * ```
+ */
+export function drawMain(ctx: MainContext): MainDrawing {
+  const { data, width } = ctx;
+  const layout = chooseLayout(ctx.mode, ctx.rows, data, ctx.processes, ctx.order, ctx.render.ascii);
+  const processCompact = layout.process || ctx.order !== 'natural';
+  const deviceHeight = data === undefined ? 2 : devicePanelHeight(data, layout.device);
+  const hostHeight = data === undefined ? 0 : layout.host ? HOST_COMPACT_HEIGHT : HOST_FULL_HEIGHT;
+  const height = Math.max(ctx.rows, deviceHeight + hostHeight + processPanelHeight(ctx.processes, processCompact, ctx.order));
+  const canvas = new Canvas(height, width);
+
+  canvas.text(0, 48, '(Press h for help or q to quit)');
+  canvas.restyle(0, 55, 1, { fg: 'magenta', bold: true });
+  canvas.restyle(0, 69, 1, { fg: 'magenta', bold: true });
+  canvas.text(0, 0, formatClock(ctx.now).slice(0, 32));
+
+  let y = 1;
+  const selectedKey = ctx.selection.key;
+  const selectedDevice = selectedKey === undefined ? undefined : ctx.processes.find((p) => `${p.pid}@${p.deviceIndex}` === selectedKey)?.deviceIndex;
+  if (data !== undefined) {
+    y = drawDevicePanel(canvas, 1, { data, width, compact: layout.device, render: ctx.render, selectedDevice });
+    if (!layout.host) {
+      y = drawHostPanel(canvas, y, { data, width, compact: false, render: ctx.render, histories: ctx.histories, selectedDevice });
+    } else {
+      y = drawHostPanel(canvas, y, { data, width, compact: true, render: ctx.render, histories: ctx.histories, selectedDevice });
+    }
+  }
+  const hintRow = y;
+  const panel = drawProcessPanel(canvas, y, {
+    data,
+    processes: ctx.processes,
+    width,
+    compact: processCompact,
+    order: ctx.order,
+    reverse: ctx.reverse,
+    hostOffset: ctx.hostOffset,
+    selection: ctx.selection,
+    render: ctx.render,
+    readonly: ctx.readonly,
+  });
+  return { canvas, processRows: panel.rows, selectedRow: panel.selectedRow, hintRow };
+}
