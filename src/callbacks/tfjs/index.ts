@@ -1,0 +1,7 @@
+/**
+ * tfjs training callbacks.
+ *
+ * @module
+ */
+export { GpuStatsLogger, INTER_STEP_KEY, INTRA_STEP_KEY, type GpuStatsLoggerOptions } from './gpu-stats-logger.js';
+export type { GpuSpec } from './devices.js';
