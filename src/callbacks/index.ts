@@ -1,5 +1,6 @@
 /**
- * Metric sinks: the `MetricSink` interface, TensorBoard event files, CSV and JSONL loggers.
+ * Metric sinks: the `MetricSink` interface, TensorBoard event files, CSV and JSONL loggers; the
+ * tfjs `GpuStatsLogger` callback.
  *
  * @module
  */
@@ -10,3 +11,5 @@ export { addScalarDict, crc32c, maskCrc, maskedCrc32c, SummaryWriter } from './t
 export type { ScalarWriter, SummaryWriterOptions } from './tensorboard/index.js';
 export { CsvLogger, JsonlLogger } from './loggers/index.js';
 export type { CsvLoggerOptions, JsonlLoggerOptions } from './loggers/index.js';
+export { GpuStatsLogger, INTER_STEP_KEY, INTRA_STEP_KEY } from './tfjs/index.js';
+export type { GpuSpec, GpuStatsLoggerOptions } from './tfjs/index.js';
