@@ -10,6 +10,11 @@ import { RunningStatistics } from './statistics.js';
 /**
  * One sample: metric name → value (`NaN` where not available), taken at `time` (monotonic
  * seconds) and `epoch` (seconds since the Unix epoch).
+ *
+ * @example
+ * ```ts
+ * collector.on('sample', (sample: Sample) => console.log(sample.epoch, sample.values.get('gpu:0/temperature (C)')));
+ * ```
  */
 export interface Sample {
   /** Monotonic time of the sample, in seconds. */

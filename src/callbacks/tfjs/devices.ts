@@ -20,10 +20,19 @@ export type GpuSpec = number | string | Device;
 /** nvitop's `GPU_NAME_PATTERN`. */
 const GPU_NAME = /^\/(\w*device:)?GPU:(\d+)$/i;
 
-/** A device the logger reads, with the key prefix nvitop gives it. @internal */
-export interface WatchedDevice {
+/**
+ * A device a {@link GpuStatsLogger} reads, with the key prefix nvitop gives it.
+ *
+ * @example
+ * ```ts
+ * for (const { device, prefix } of logger.devices) console.log(prefix, device.name());
+ * // gpu_id: 0 (physical index: 3) NVIDIA A100-SXM4-80GB
+ * ```
+ */
+export interface LoggedDevice {
+  /** The device. */
   readonly device: Device;
-  /** `gpu_id: 0`, or `gpu_id: 0 (physical index: 3)` when the CUDA ordinal differs. */
+  /** `gpu_id: 0`, or `gpu_id: 0 (physical index: 3)` when the CUDA ordinal differs from the NVML index. */
   readonly prefix: string;
 }
 
@@ -53,7 +62,7 @@ function prefixOf(device: Device): string {
  * @throws {@link InvalidInputError} when a device is not visible or not understood.
  * @internal
  */
-export function resolveDevices(devices: number | Iterable<GpuSpec> | undefined): WatchedDevice[] {
+export function resolveDevices(devices: number | Iterable<GpuSpec> | undefined): LoggedDevice[] {
   let visible: CudaDevice[];
   try {
     visible = Device.cuda.all();

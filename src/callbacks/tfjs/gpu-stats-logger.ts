@@ -4,15 +4,29 @@
  *
  * @module
  */
-import { NA, isNA, type Device, type Maybe } from '../../core/index.js';
+import { NA, isNA, type Maybe } from '../../core/index.js';
 import { createSink, type MetricSink, type Metrics, type SinkTarget } from '../sink.js';
-import { resolveDevices, type GpuSpec, type WatchedDevice } from './devices.js';
+import { resolveDevices, type GpuSpec, type LoggedDevice } from './devices.js';
 
 const MiB = 1024 * 1024;
 
-/** Key of the time between the end of one batch and the start of the next. */
+/**
+ * Key of the time between the end of one batch and the start of the next, in ms.
+ *
+ * @example
+ * ```ts
+ * history.history[INTER_STEP_KEY]; // per-epoch means, with `interStepTime: true`
+ * ```
+ */
 export const INTER_STEP_KEY = 'batch_time/inter_step (ms)';
-/** Key of the time from the start to the end of a batch. */
+/**
+ * Key of the time from the start to the end of a batch, in ms.
+ *
+ * @example
+ * ```ts
+ * history.history[INTRA_STEP_KEY]; // per-epoch means, with `intraStepTime: true`
+ * ```
+ */
 export const INTRA_STEP_KEY = 'batch_time/intra_step (ms)';
 
 /**
@@ -66,11 +80,20 @@ export interface GpuStatsLoggerOptions {
   readonly onError?: (error: unknown) => void;
 }
 
-/** What tfjs passes as `logs`. */
-type Logs = Record<string, unknown>;
+/**
+ * The `logs` object tfjs passes to callbacks (metric name → number; tfjs may hold tensors there
+ * before it resolves them).
+ *
+ * @example
+ * ```ts
+ * const logs: TfjsLogs = { loss: 0.25, mae: 0.4 };
+ * logger.onEpochEnd(0, logs); // adds the GPU keys
+ * ```
+ */
+export type TfjsLogs = Record<string, unknown>;
 
 interface Probe {
-  readonly watched: WatchedDevice;
+  readonly watched: LoggedDevice;
   readonly utilization: boolean;
   readonly memoryUtilizationAt: number;
   readonly gpuUtilizationAt: number;
@@ -123,7 +146,7 @@ export class GpuStatsLogger {
   /** The keys this logger writes, in order. */
   readonly keys: readonly string[];
   /** The devices read, with their key prefixes. */
-  readonly devices: readonly { readonly device: Device; readonly prefix: string }[];
+  readonly devices: readonly LoggedDevice[];
   /** Batches seen over the whole training (the step of batch rows). */
   globalStep = 0;
   /** Set by tfjs (`setParams`). */
@@ -201,15 +224,15 @@ export class GpuStatsLogger {
   };
 
   /** tfjs hook: nothing to do at the start of training (the step count carries on across fits). */
-  readonly onTrainBegin = (_logs?: Logs): void => {};
+  readonly onTrainBegin = (_logs?: TfjsLogs): void => {};
 
   /** tfjs hook: flushes the sinks. */
-  readonly onTrainEnd = async (_logs?: Logs): Promise<void> => {
+  readonly onTrainEnd = async (_logs?: TfjsLogs): Promise<void> => {
     await Promise.all([this.#sink, this.#epochSink].map((sink) => sink?.flush().catch((error: unknown) => this.#onError(error))));
   };
 
   /** tfjs hook: resets the step timers and the epoch's accumulators. */
-  readonly onEpochBegin = (_epoch: number, _logs?: Logs): void => {
+  readonly onEpochBegin = (_epoch: number, _logs?: TfjsLogs): void => {
     this.#batchStart = Number.NaN;
     this.#lastBatchEnd = Number.NaN;
     this.#sums.fill(0);
@@ -219,7 +242,7 @@ export class GpuStatsLogger {
   };
 
   /** tfjs hook: starts the batch timers. */
-  readonly onBatchBegin = (_batch: number, _logs?: Logs): void => {
+  readonly onBatchBegin = (_batch: number, _logs?: TfjsLogs): void => {
     if (this.#intraAt < 0 && this.#interAt < 0) return;
     const now = performance.now();
     this.#batchStart = now;
@@ -227,7 +250,7 @@ export class GpuStatsLogger {
   };
 
   /** tfjs hook: reads the GPUs and logs the batch. */
-  readonly onBatchEnd = (_batch: number, logs?: Logs): void => {
+  readonly onBatchEnd = (_batch: number, logs?: TfjsLogs): void => {
     try {
       this.globalStep += 1;
       const now = performance.now();
@@ -247,7 +270,7 @@ export class GpuStatsLogger {
   };
 
   /** tfjs hook: puts the epoch's statistics into its logs (every key, NaN where none). */
-  readonly onEpochEnd = (epoch: number, logs?: Logs): void => {
+  readonly onEpochEnd = (epoch: number, logs?: TfjsLogs): void => {
     if (!this.#perEpoch) return;
     const values = new Float64Array(this.keys.length);
     try {
@@ -314,7 +337,7 @@ export class GpuStatsLogger {
     this.#lasts[i] = value;
   }
 
-  #intoLogs(logs: Logs, values: Float64Array): void {
+  #intoLogs(logs: TfjsLogs, values: Float64Array): void {
     const keys = this.keys;
     for (let i = 0; i < keys.length; i += 1) logs[keys[i] as string] = values[i];
   }
