@@ -12,4 +12,4 @@ export type { ScalarWriter, SummaryWriterOptions } from './tensorboard/index.js'
 export { CsvLogger, JsonlLogger } from './loggers/index.js';
 export type { CsvLoggerOptions, JsonlLoggerOptions } from './loggers/index.js';
 export { GpuStatsLogger, INTER_STEP_KEY, INTRA_STEP_KEY } from './tfjs/index.js';
-export type { GpuSpec, GpuStatsLoggerOptions } from './tfjs/index.js';
+export type { GpuSpec, GpuStatsLoggerOptions, LoggedDevice, TfjsLogs } from './tfjs/index.js';
