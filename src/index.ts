@@ -19,3 +19,4 @@
 export * from './core/index.js';
 export * from './collector/index.js';
 export * from './callbacks/index.js';
+export * from './exporter/index.js';

@@ -1,0 +1,116 @@
+/**
+ * `createExporter()`: nvitop-exporter's metrics in a prom-client registry, collected when the
+ * registry is read (at scrape time), at most once per `interval`, one collection shared by
+ * concurrent scrapes.
+ *
+ * @module
+ */
+import { Registry, register as globalRegistry, type RegistryContentType } from 'prom-client';
+
+import { Device, InvalidInputError } from '../core/index.js';
+import { ExporterFamilies } from './families.js';
+import { guessIpAddress } from './ip-address.js';
+import { checkExportable, collectSample, exportableDevices, type ExporterSample } from './sample.js';
+import { SingleFlight } from './single-flight.js';
+
+/** Options of {@link createExporter}. */
+export interface ExporterOptions {
+  /** Where to register the metrics (default: prom-client's global `register`). */
+  readonly registry?: Registry<RegistryContentType>;
+  /** Devices to export (default: every GPU followed by its MIG devices). */
+  readonly devices?: readonly Device[];
+  /**
+   * Minimum seconds between two collections (default 1.0): scrapes within this time of the last
+   * collection get its values. `0` collects on every scrape (concurrent scrapes still share one).
+   */
+  readonly interval?: number;
+  /** Value of the `hostname` label (default: this machine's IP address, see `guessIpAddress`). */
+  readonly hostname?: string;
+}
+
+/** A running exporter: its registry, devices and collection state. */
+export interface Exporter {
+  /** The registry the metrics live in. */
+  readonly registry: Registry<RegistryContentType>;
+  /** The exported devices, in order. */
+  readonly devices: readonly Device[];
+  /** The `hostname` label value. */
+  readonly hostname: string;
+  /** Minimum seconds between collections. */
+  readonly interval: number;
+  /** Number of collections so far. */
+  readonly collections: number;
+  /**
+   * Collects now unless the last collection is younger than `interval` (or one is running), and
+   * resolves with the sample the metrics now show.
+   */
+  refresh(): Promise<ExporterSample>;
+  /** Removes this exporter's metrics from the registry. */
+  close(): void;
+}
+
+function checkInterval(interval: number): number {
+  if (typeof interval !== 'number' || !Number.isFinite(interval) || interval < 0) {
+    throw new InvalidInputError('interval', interval, 'a number of seconds >= 0');
+  }
+  return interval;
+}
+
+/**
+ * Registers nvitop-exporter's metrics (same names, units, labels and help texts) in `registry`.
+ * Values are read from NVML and /proc when the registry is scraped, at most once per
+ * `interval`; label sets of processes that exited are dropped at the next collection.
+ *
+ * @throws {@link NvmlLibraryNotFoundError} (or another {@link NvmlError}) when NVML cannot be
+ *   used and `devices` is not given; {@link InvalidInputError} for a bad interval or device.
+ * @example
+ * ```ts
+ * import express from 'express';
+ * import { Registry } from 'prom-client';
+ * import { createExporter } from 'nvitop-node';
+ *
+ * const registry = new Registry();
+ * createExporter({ registry, interval: 2 });
+ * app.get('/metrics', async (_req, res) => {
+ *   res.set('Content-Type', registry.contentType).send(await registry.metrics());
+ * });
+ * ```
+ */
+export function createExporter(options: ExporterOptions = {}): Exporter {
+  const registry = options.registry ?? (globalRegistry as Registry<RegistryContentType>);
+  const interval = checkInterval(options.interval ?? 1.0);
+  const devices = [...(options.devices ?? exportableDevices())];
+  checkExportable(devices);
+  const hostname = options.hostname ?? guessIpAddress();
+
+  const driverVersion = Device.driverVersion();
+  const cudaDriverVersion = Device.cudaDriverVersion();
+  const info = { deviceCount: Device.count(), driverVersion: String(driverVersion), cudaDriverVersion: String(cudaDriverVersion) };
+
+  let families: ExporterFamilies | undefined;
+  const flight = new SingleFlight<ExporterSample>(() => {
+    const sample = collectSample(devices);
+    families?.apply(sample);
+    return sample;
+  }, interval * 1000);
+  families = new ExporterFamilies(registry, hostname, info, async () => {
+    await flight.get();
+  });
+  const registered = families;
+
+  return {
+    registry,
+    devices,
+    hostname,
+    interval,
+    get collections() {
+      return flight.loads;
+    },
+    refresh: () => flight.get(),
+    close: () => {
+      for (const { name, gauge } of registered.gauges) {
+        if (registry.getSingleMetric(name) === gauge) registry.removeSingleMetric(name);
+      }
+    },
+  };
+}

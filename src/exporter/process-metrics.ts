@@ -1,0 +1,34 @@
+/**
+ * The exporter's own process metrics (prom-client's default metrics: CPU, memory, file
+ * descriptors, event-loop lag, GC, heap), made `promtool check metrics`-clean.
+ *
+ * @module
+ */
+import { collectDefaultMetrics, type Registry, type RegistryContentType } from 'prom-client';
+
+/**
+ * prom-client default gauges whose names end in `_total`, which `promtool check metrics` rejects
+ * for a non-counter. Each duplicates the sum of its typed sibling (`nodejs_active_handles{type}`,
+ * …), so dropping them loses nothing.
+ */
+export const NON_COUNTER_TOTALS: readonly string[] = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
+
+/**
+ * Registers prom-client's default process metrics in `registry`, minus
+ * {@link NON_COUNTER_TOTALS}.
+ *
+ * @example
+ * ```ts
+ * const registry = new Registry();
+ * registerProcessMetrics(registry);
+ * (await registry.metrics()).includes('process_cpu_seconds_total'); // true
+ * ```
+ */
+export function registerProcessMetrics(registry: Registry<RegistryContentType>): void {
+  collectDefaultMetrics({ register: registry });
+  for (const name of NON_COUNTER_TOTALS) registry.removeSingleMetric(name);
+}

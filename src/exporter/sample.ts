@@ -1,0 +1,190 @@
+/**
+ * One collection of everything the exporter exposes, read from the core API into plain data
+ * (raw units, NA kept), so that turning it into metrics cannot fail halfway.
+ *
+ * @module
+ */
+import { Device, GpuProcess, InvalidInputError, host, type GpuProcess as GpuProcessType } from '../core/index.js';
+import type { DeviceFacts, HostFacts, LinkFacts, ProcessFacts } from './metrics.js';
+
+/** The label values that identify a device. */
+export interface DeviceLabels {
+  /** `'0'`, or `'0:1'` for a MIG device. */
+  readonly index: string;
+  /** Product name (`'N/A'` when unknown). */
+  readonly devicename: string;
+  /** UUID (`'N/A'` when unknown). */
+  readonly uuid: string;
+}
+
+/** What one collection read from one device. */
+export interface DeviceSample {
+  /** The device's label values. */
+  readonly labels: DeviceLabels;
+  /** Device-wide facts. */
+  readonly facts: DeviceFacts;
+  /** Per-NVLink throughput, by link number. */
+  readonly links: readonly LinkFacts[];
+  /** The device's processes. */
+  readonly processes: readonly ProcessFacts[];
+}
+
+/** What one collection read from the host and the devices. */
+export interface ExporterSample {
+  /** When the collection started, in milliseconds since the Unix epoch. */
+  readonly timestamp: number;
+  /** Host-wide facts. */
+  readonly host: HostFacts;
+  /** Network counters per interface. */
+  readonly net: ReadonlyMap<string, host.NetIoCounters>;
+  /** Disk I/O counters per disk and partition. */
+  readonly diskIo: ReadonlyMap<string, host.DiskIoCounters>;
+  /** Usage per mount point of physical file systems. */
+  readonly diskUsage: ReadonlyMap<string, host.DiskUsage>;
+  /** One entry per exported device, in order. */
+  readonly devices: readonly DeviceSample[];
+}
+
+/**
+ * The devices nvitop-exporter exports by default: every physical GPU followed by its MIG
+ * devices (`0`, `0:0`, `0:1`, `1`, …).
+ *
+ * @example
+ * ```ts
+ * exportableDevices().map((d) => d.displayIndex); // ['0', '1', '1:0', '1:1']
+ * ```
+ */
+export function exportableDevices(): Device[] {
+  return Device.all().flatMap((device) => [device, ...device.migDevices()]);
+}
+
+/**
+ * Checks that every device is a physical GPU or a MIG device (CUDA devices carry a different
+ * index, which would not match nvitop-exporter's labels).
+ *
+ * @throws {@link InvalidInputError} for any other kind of device.
+ * @example
+ * ```ts
+ * checkExportable(Device.all()); // ok
+ * ```
+ */
+export function checkExportable(devices: readonly Device[]): void {
+  for (const device of devices) {
+    if (!(device instanceof Device) || (device.kind !== 'physical' && device.kind !== 'mig')) {
+      throw new InvalidInputError('device', device, 'a PhysicalDevice or a MigDevice (Device.all(), device.migDevices())');
+    }
+  }
+}
+
+function readHost(): HostFacts {
+  return {
+    uptime: host.uptime(),
+    cpuPercent: host.cpuPercent(),
+    virtualMemory: host.virtualMemory(),
+    swapMemory: host.swapMemory(),
+    loadAverage: host.loadAverage(),
+  };
+}
+
+function readDiskUsage(): Map<string, host.DiskUsage> {
+  const usage = new Map<string, host.DiskUsage>();
+  for (const partition of host.diskPartitions()) {
+    if (usage.has(partition.mountpoint)) continue;
+    try {
+      usage.set(partition.mountpoint, host.diskUsage(partition.mountpoint));
+    } catch {
+      // A mount point we may not stat (permissions, a vanished mount): skipped, as nvitop does.
+    }
+  }
+  return usage;
+}
+
+function readDevice(device: Device): Omit<DeviceSample, 'processes'> & { readonly gpuProcesses: GpuProcessType[] } {
+  return device.oneshot(() => {
+    const memory = device.memoryInfo();
+    return {
+      labels: { index: device.displayIndex, devicename: String(device.name()), uuid: String(device.uuid()) },
+      facts: {
+        gpuUtilization: device.gpuUtilization(),
+        memoryUtilization: device.memoryUtilization(),
+        encoderUtilization: device.encoderUtilization(),
+        decoderUtilization: device.decoderUtilization(),
+        memoryTotal: memory.total,
+        memoryUsed: memory.used,
+        memoryFree: memory.free,
+        memoryPercent: device.memoryPercent(),
+        clocks: device.clockInfos(),
+        powerUsage: device.powerUsage(),
+        powerLimit: device.powerLimit(),
+        temperature: device.temperature(),
+        fanSpeed: device.fanSpeed(),
+        pcie: device.pcieThroughput(),
+        nvlinkTotal: device.nvlinkTotalThroughput(),
+        nvlinkMean: device.nvlinkMeanThroughput(),
+      },
+      links: device.nvlinkThroughput(),
+      gpuProcesses: [...device.processes().values()],
+    };
+  });
+}
+
+type HostSide = Pick<ProcessFacts, 'username' | 'status' | 'command' | 'runningTime' | 'cpuPercent' | 'hostMemory' | 'memoryPercent'>;
+
+/**
+ * Reads the host side of a process once per collection: a PID listed on a MIG device and on its
+ * parent is read once, so its CPU percent covers the interval since the previous collection.
+ */
+function processFacts(process: GpuProcessType, hostSides: Map<number, HostSide>): ProcessFacts {
+  let side = hostSides.get(process.pid);
+  if (side === undefined) {
+    const s = process.asSnapshot();
+    side = {
+      username: s.username,
+      status: s.status,
+      command: s.command,
+      runningTime: s.runningTime,
+      cpuPercent: s.cpuPercent,
+      hostMemory: s.hostMemory,
+      memoryPercent: s.memoryPercent,
+    };
+    hostSides.set(process.pid, side);
+  }
+  return {
+    pid: process.pid,
+    ...side,
+    gpuMemory: process.gpuMemory(),
+    gpuSmUtilization: process.gpuSmUtilization(),
+    gpuMemoryUtilization: process.gpuMemoryUtilization(),
+    gpuEncoderUtilization: process.gpuEncoderUtilization(),
+    gpuDecoderUtilization: process.gpuDecoderUtilization(),
+  };
+}
+
+/**
+ * Reads one sample: host facts, then each device with its processes. Every device query runs
+ * fresh (the device's query cache is cleared first) and inside `device.oneshot()`, so each
+ * device's values come from one moment. Host facts of processes that vanish meanwhile come out
+ * as NA (failsafe), never as an exception.
+ *
+ * @example
+ * ```ts
+ * const sample = collectSample(exportableDevices());
+ * sample.devices[0]?.facts.gpuUtilization; // 87
+ * ```
+ */
+export function collectSample(devices: readonly Device[]): ExporterSample {
+  const timestamp = Date.now();
+  const hostFacts = readHost();
+  const net = host.netIoCounters();
+  const diskIo = host.diskIoCounters();
+  const diskUsage = readDiskUsage();
+  const hostSides = new Map<number, HostSide>();
+  const samples: DeviceSample[] = [];
+  for (const device of devices) {
+    device.clearCache();
+    const { gpuProcesses, ...rest } = readDevice(device);
+    const processes = GpuProcess.failsafe(() => gpuProcesses.map((process) => processFacts(process, hostSides)));
+    samples.push({ ...rest, processes });
+  }
+  return { timestamp, host: hostFacts, net, diskIo, diskUsage, devices: samples };
+}
