@@ -7,6 +7,7 @@
  * @module
  */
 import { isNA, type GpuProcessSnapshot } from '../../core/index.js';
+import { sortNatural } from '../render/process-panel.js';
 import type { RenderOptions, StatusData } from '../render/types.js';
 import type { Canvas } from './canvas.js';
 import { MonitorHistories } from './histories.js';
@@ -139,7 +140,9 @@ export class MonitorApp {
   }
 
   private resort(): void {
-    this.processes = sortProcesses(this.data?.processes ?? [], this.order, this.reverse);
+    const processes = this.data?.processes ?? [];
+    // The natural ascending order is the shared renderer's (the once mode's).
+    this.processes = this.order === 'natural' && !this.reverse ? sortNatural(processes) : sortProcesses(processes, this.order, this.reverse);
   }
 
   private get currentUser(): string {
@@ -347,11 +350,11 @@ export class MonitorApp {
     if (this.tagged.size > 0) return [...this.tagged.values()].sort((a, b) => a.pid - b.pid);
     if (from === 'tree') {
       const row = this.tree.rows.find((r) => r.pid === this.tree.selectedPid);
-      if (row === undefined || row.gone || !isOwned({ username: row.username }, this.currentUser)) return [];
+      if (row === undefined || row.gone || !isOwned({ username: row.username }, this.currentUser, this.data?.superuser === true)) return [];
       return [{ pid: row.pid, username: isNA(row.username) ? 'N/A' : row.username }];
     }
     const p = this.selectedProcess();
-    if (p === undefined || !isOwned(p, this.currentUser)) return [];
+    if (p === undefined || !isOwned(p, this.currentUser, this.data?.superuser === true)) return [];
     return [{ pid: p.pid, username: isNA(p.username) ? 'N/A' : p.username }];
   }
 

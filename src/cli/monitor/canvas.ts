@@ -7,7 +7,7 @@
  */
 import type { Line, Segment, Style } from '../render/types.js';
 import { styleKey } from './sgr.js';
-import { charWidth } from './width.js';
+import { charWidth } from '../render/text.js';
 
 interface Cell {
   ch: string;
@@ -56,7 +56,7 @@ export class Canvas {
     let x = column;
     const cells = this.cells[row];
     for (const ch of text) {
-      const width = charWidth(ch.codePointAt(0) as number);
+      const width = charWidth(ch);
       if (width === 0) continue;
       if (cells !== undefined && x >= 0 && x + width <= this.columns) {
         cells[x] = { ch, style };

@@ -12,13 +12,19 @@ import { MonitorApp, type AppAction, type AppServices } from './app.js';
 import { decodeKeys } from './keys.js';
 import { resolveMonitorOptions, type MonitorOptions } from './options.js';
 import { Painter } from './painter.js';
-import { createDefaultSource } from './source.js';
 import { Terminal } from './terminal.js';
 import { buildProcessTree } from './tree.js';
 
 export type { MonitorMode, MonitorOptions } from './options.js';
 
 const ESC_DELAY_MS = 25;
+
+/** Every device and every GPU process, unfiltered (when the caller passes no `gather`). */
+async function defaultGather(): Promise<() => StatusData> {
+  const { createGatherer } = await import('../gather.js');
+  const gather = createGatherer({});
+  return () => gather({ detail: 'table', clocks: true }).data;
+}
 const SIGNAL_EXIT: Readonly<Record<string, number>> = { SIGTERM: 143, SIGHUP: 129 };
 
 /** The real world: signals, environments and the process tree from the core API. */
@@ -43,7 +49,7 @@ export async function runMonitor(options: MonitorOptions = {}): Promise<number> 
   const resolved = resolveMonitorOptions(options);
   const terminal = new Terminal(options.input ?? process.stdin, options.output ?? process.stdout);
   const painter = new Painter((s) => terminal.write(s), { light: resolved.render.light, noColor: resolved.noColor });
-  const gather = options.gather ?? createDefaultSource();
+  const gather = options.gather ?? (await defaultGather());
   const app = new MonitorApp({ mode: resolved.mode, readonly: resolved.readonly, render: resolved.render, services: realServices });
 
   return await new Promise<number>((resolve) => {

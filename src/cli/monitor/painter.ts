@@ -8,7 +8,7 @@
 import type { Line, Style } from '../render/types.js';
 import { moveTo, SGR_RESET } from './escapes.js';
 import { sgr, styleKey, type SgrOptions } from './sgr.js';
-import { charWidth } from './width.js';
+import { charWidth } from '../render/text.js';
 
 interface Cell {
   /** The character; `''` for the right half of a wide character. */
@@ -32,7 +32,7 @@ export function lineToCells(line: Line, columns: number): readonly Cell[] {
   outer: for (const segment of line) {
     const key = styleKey(segment.style);
     for (const ch of segment.text) {
-      const width = charWidth(ch.codePointAt(0) as number);
+      const width = charWidth(ch);
       if (width === 0) continue;
       if (cells.length + width > columns) break outer;
       cells.push({ ch, key, style: segment.style });

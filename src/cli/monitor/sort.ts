@@ -1,11 +1,12 @@
 /**
  * The process panel's sort orders (nvitop's `ProcessPanel.ORDERS`): each order has a column, a
  * default direction, the key letter of its `o` binding, and its neighbours for `,` / `.`.
- * Gone processes (no longer running) always sort last; NA values sort after numbers.
+ * Gone processes (`No Such Process`) always sort last; NA values sort after numbers.
  *
  * @module
  */
 import { isNA, type GpuProcessSnapshot, type Maybe } from '../../core/index.js';
+import { commandState } from '../render/process-panel.js';
 
 /** The names of the orders, in the `,` / `.` cycle. */
 export const ORDER_NAMES = [
@@ -145,7 +146,9 @@ export function sortProcesses(
       const device = compareValues(deviceTuple(a), deviceTuple(b)).cmp;
       if (device !== 0) return sign * device;
     }
-    if (a.isRunning !== b.isRunning) return a.isRunning ? -1 : 1;
+    const aGone = commandState(a) === 'gone';
+    const bGone = commandState(b) === 'gone';
+    if (aGone !== bGone) return aGone ? 1 : -1;
     for (const part of parts) {
       const { cmp, na } = compareValues(part(a), part(b));
       if (na !== 0) return na;

@@ -5,13 +5,14 @@
  *
  * @module
  */
-import { bytes2human, GiB, isNA, timedelta2human, type Maybe } from '../../../core/index.js';
+import { bytes2human, GiB, isNA, type Maybe } from '../../../core/index.js';
+import { intensityColor, loadIntensity } from '../../render/colors.js';
+import { loadAverageText, renderHostPanel } from '../../render/host-panel.js';
 import type { RenderOptions, StatusData } from '../../render/types.js';
 import type { Canvas } from '../canvas.js';
 import type { HistoryGraph } from '../history.js';
 import { timeLabelColumns } from '../history.js';
 import type { MonitorHistories } from '../histories.js';
-import { barChart, intensityColor } from '../text.js';
 
 /** Rows of the full host panel (its top border replaces the device panel's bottom border). */
 export const HOST_FULL_HEIGHT = 12;
@@ -34,11 +35,6 @@ export interface HostPanelContext {
   readonly selectedDevice?: string | undefined;
 }
 
-function loadAverageText(load: Maybe<readonly [number, number, number]>): string {
-  const values = isNA(load) ? ['N/A', 'N/A', 'N/A'] : load.map((v) => (v < 10000 ? v.toFixed(2).padStart(5).slice(0, 5) : '9999+'));
-  return `Load Average: ${values.join(' ')}`;
-}
-
 const pct = (v: Maybe<number>): string => (isNA(v) ? 'N/A' : `${v.toFixed(1)}%`);
 
 /**
@@ -55,17 +51,7 @@ export function drawHostPanel(canvas: Canvas, y: number, ctx: HostPanelContext):
   const h = data.host;
   const loadAverage = loadAverageText(h.loadAverage);
   if (ctx.compact) {
-    const widthRight = loadAverage.length + 4;
-    const widthLeft = width - 2 - widthRight;
-    const uptime = timedelta2human(h.uptime, { round: true });
-    const cpu = `[ ${barChart('CPU', h.cpuPercent, widthLeft - 4, `  UPTIME: ${String(uptime)}`)} ]`;
-    const used = bytes2human(h.virtualMemory.used, { minUnit: GiB });
-    const mem = `[ ${barChart('MEM', h.virtualMemory.percent, widthLeft - 4, `  USED: ${String(used)}`)} ]`;
-    const swap = `[ ${barChart('SWP', h.swapMemory.percent, widthRight - 4)} ]`;
-    canvas.text(y, 0, cpu, { fg: 'cyan', bold: true });
-    canvas.text(y, widthLeft + 2, `( ${loadAverage} )`, { bold: true });
-    canvas.text(y + 1, 0, mem, { fg: 'magenta', bold: true });
-    canvas.text(y + 1, widthLeft + 2, swap, { fg: 'blue', bold: true });
+    renderHostPanel(h, { ...ctx.render, width }).forEach((line, i) => canvas.line(y + i, 0, line));
     return y + HOST_COMPACT_HEIGHT;
   }
 
@@ -117,8 +103,8 @@ export function drawHostPanel(canvas: Canvas, y: number, ctx: HostPanelContext):
       utilGraph = hs.deviceUtilization.get(selected) ?? utilGraph;
       prefix = `GPU ${selected}`;
     }
-    drawGraph(memGraph, y, 79, graphWidth, { fg: intensityColor(memGraph.lastValue, ctx.render.memUtilThresholds) });
-    drawGraph(utilGraph, y + 6, 79, graphWidth, { fg: intensityColor(utilGraph.lastValue, ctx.render.gpuUtilThresholds) });
+    drawGraph(memGraph, y, 79, graphWidth, { fg: intensityColor(loadIntensity(memGraph.lastValue, ctx.render.memUtilThresholds)) });
+    drawGraph(utilGraph, y + 6, 79, graphWidth, { fg: intensityColor(loadIntensity(utilGraph.lastValue, ctx.render.gpuUtilThresholds)) });
     canvas.text(y, 79, ` ${prefix} MEM: ${pct(memGraph.lastValue)} `);
     canvas.text(y + 10, 79, ` ${prefix} UTL: ${pct(utilGraph.lastValue)} `);
   }

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Canvas } from '../canvas.js';
-import { cutString } from '../text.js';
+import { cutString } from '../../render/text.js';
 
 /** The signals the monitor sends. */
 export type MonitorSignal = 'SIGTERM' | 'SIGKILL' | 'SIGINT';

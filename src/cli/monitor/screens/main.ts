@@ -9,7 +9,8 @@ import type { RenderOptions, StatusData } from '../../render/types.js';
 import { Canvas } from '../canvas.js';
 import type { MonitorHistories } from '../histories.js';
 import type { MonitorMode } from '../options.js';
-import { devicePanelHeight, drawDevicePanel } from '../panels/device.js';
+import type { Line } from '../../render/types.js';
+import { devicePanelLines } from '../panels/device.js';
 import { drawHostPanel, HOST_COMPACT_HEIGHT, HOST_FULL_HEIGHT } from '../panels/host.js';
 import { drawProcessPanel, processPanelHeight, type PanelSelection } from '../panels/process.js';
 import type { OrderName } from '../sort.js';
@@ -24,6 +25,16 @@ export interface MainLayout {
   readonly process: boolean;
 }
 
+/** Heights the layout choice needs. */
+export interface PanelHeights {
+  /** Device panel (with the time line), full form. */
+  readonly deviceFull: number;
+  /** Device panel (with the time line), compact form. */
+  readonly deviceCompact: number;
+  /** Process panel (with its hint row), full form. */
+  readonly processFull: number;
+}
+
 /**
  * Pick the panels' forms: `full` and `compact` force all; `auto` makes the device panel compact
  * when everything does not fit, then the host panel, then the process panel (nvitop's rule).
@@ -31,28 +42,19 @@ export interface MainLayout {
  *
  * @example
  * ```ts
- * chooseLayout('auto', 24, data, processes, 'natural', false); // { device: true, host: true, process: true }
+ * chooseLayout('auto', 24, { deviceFull: 13, deviceCompact: 10, processFull: 9 }, false);
+ * // { device: true, host: true, process: false }
  * ```
  */
-export function chooseLayout(
-  mode: MonitorMode,
-  rows: number,
-  data: StatusData | undefined,
-  processes: readonly GpuProcessSnapshot[],
-  order: OrderName,
-  ascii: boolean,
-): MainLayout {
-  if (mode !== 'auto' || data === undefined) {
+export function chooseLayout(mode: MonitorMode, rows: number, heights: PanelHeights | undefined, ascii: boolean): MainLayout {
+  if (mode !== 'auto' || heights === undefined) {
     const compact = mode === 'compact';
     return { device: compact, host: compact || ascii, process: compact };
   }
-  const deviceFull = devicePanelHeight(data, false);
-  const deviceCompact = devicePanelHeight(data, true);
   const hostFull = ascii ? HOST_COMPACT_HEIGHT : HOST_FULL_HEIGHT;
-  const processFull = processPanelHeight(processes, false, order);
-  const device = rows < deviceFull + hostFull + processFull;
-  const host = ascii || rows < deviceCompact + hostFull + processFull;
-  const process = rows < deviceCompact + HOST_COMPACT_HEIGHT + processFull;
+  const device = rows < heights.deviceFull + hostFull + heights.processFull;
+  const host = ascii || rows < heights.deviceCompact + hostFull + heights.processFull;
+  const process = rows < heights.deviceCompact + HOST_COMPACT_HEIGHT + heights.processFull;
   return { device, host, process };
 }
 
@@ -125,11 +127,21 @@ export function formatClock(date: Date): string {
  */
 export function drawMain(ctx: MainContext): MainDrawing {
   const { data, width } = ctx;
-  const layout = chooseLayout(ctx.mode, ctx.rows, data, ctx.processes, ctx.order, ctx.render.ascii);
-  const processCompact = layout.process || ctx.order !== 'natural';
-  const deviceHeight = data === undefined ? 2 : devicePanelHeight(data, layout.device);
+  let full: Line[] = [];
+  let compact: Line[] = [];
+  if (data !== undefined) {
+    full = devicePanelLines(data, width, false, ctx.render);
+    compact = devicePanelLines(data, width, true, ctx.render);
+  }
+  const natural = ctx.order === 'natural' && !ctx.reverse;
+  const processFull = processPanelHeight({ processes: ctx.processes, separators: natural });
+  const heights = data === undefined ? undefined : { deviceFull: full.length + 1, deviceCompact: compact.length + 1, processFull };
+  const layout = chooseLayout(ctx.mode, ctx.rows, heights, ctx.render.ascii);
+  const deviceLines = layout.device ? compact : full;
+  const separators = natural && !layout.process;
   const hostHeight = data === undefined ? 0 : layout.host ? HOST_COMPACT_HEIGHT : HOST_FULL_HEIGHT;
-  const height = Math.max(ctx.rows, deviceHeight + hostHeight + processPanelHeight(ctx.processes, processCompact, ctx.order));
+  const processHeight = processPanelHeight({ processes: ctx.processes, separators });
+  const height = Math.max(ctx.rows, 1 + deviceLines.length + hostHeight + processHeight);
   const canvas = new Canvas(height, width);
 
   canvas.text(0, 48, '(Press h for help or q to quit)');
@@ -137,23 +149,19 @@ export function drawMain(ctx: MainContext): MainDrawing {
   canvas.restyle(0, 69, 1, { fg: 'magenta', bold: true });
   canvas.text(0, 0, formatClock(ctx.now).slice(0, 32));
 
-  let y = 1;
+  deviceLines.forEach((line, i) => canvas.line(1 + i, 0, line));
+  let y = 1 + deviceLines.length;
   const selectedKey = ctx.selection.key;
   const selectedDevice = selectedKey === undefined ? undefined : ctx.processes.find((p) => `${p.pid}@${p.deviceIndex}` === selectedKey)?.deviceIndex;
   if (data !== undefined) {
-    y = drawDevicePanel(canvas, 1, { data, width, compact: layout.device, render: ctx.render, selectedDevice });
-    if (!layout.host) {
-      y = drawHostPanel(canvas, y, { data, width, compact: false, render: ctx.render, histories: ctx.histories, selectedDevice });
-    } else {
-      y = drawHostPanel(canvas, y, { data, width, compact: true, render: ctx.render, histories: ctx.histories, selectedDevice });
-    }
+    y = drawHostPanel(canvas, y, { data, width, compact: layout.host, render: ctx.render, histories: ctx.histories, selectedDevice });
   }
   const hintRow = y;
   const panel = drawProcessPanel(canvas, y, {
     data,
     processes: ctx.processes,
     width,
-    compact: processCompact,
+    separators,
     order: ctx.order,
     reverse: ctx.reverse,
     hostOffset: ctx.hostOffset,

@@ -8,8 +8,8 @@ import { bytes2human, isNA, type GpuProcessSnapshot, type Maybe } from '../../..
 import type { StatusData } from '../../render/types.js';
 import { Canvas } from '../canvas.js';
 import { HistoryGraph, timeLabelColumns } from '../history.js';
-import { hostInfo, timeColumnWidth } from '../panels/process.js';
-import { padEnd, padStart } from '../text.js';
+import { hostInfo, timeColumnWidth } from '../../render/process-panel.js';
+import { padEnd, padStart } from '../../render/text.js';
 
 /**
  * The graphs of one process, fed each refresh.
