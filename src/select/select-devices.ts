@@ -55,7 +55,7 @@ export function splitSelectArguments<O extends object>(args: readonly unknown[])
   if (typeof first === 'object' && Symbol.iterator in first) {
     return { devices: first as Iterable<Device>, options: (second ?? {}) as O };
   }
-  if (second !== undefined) throw new InvalidInputError('devices', first, 'an iterable of devices, null or undefined');
+  if (second !== undefined) throw new InvalidInputError('devices', String(first), 'an iterable of devices, null or undefined');
   return { devices: undefined, options: first as O };
 }
 

@@ -40,7 +40,12 @@ export function lockDirectory(dir?: string): string {
 export function ensureLockDirectory(dir?: string): string {
   const folder = lockDirectory(dir);
   const explicit = dir !== undefined || (process.env.NVITOP_LOCK_DIR ?? '') !== '';
-  const created = fs.mkdirSync(folder, { recursive: true, mode: 0o1777 });
+  let created: string | undefined;
+  try {
+    created = fs.mkdirSync(folder, { recursive: true, mode: 0o1777 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error; // a file is in the way
+  }
   if (created !== undefined) {
     // mkdir's mode is filtered by the umask; the sticky, world-writable mode is the point.
     fs.chmodSync(folder, 0o1777);
