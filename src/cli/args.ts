@@ -1,0 +1,490 @@
+/**
+ * The `nvitop` command line: a small parser with nvitop's (argparse's) forms — long options with
+ * unique-prefix abbreviation and `--opt=value`, short options with attached values (`-o1`) and
+ * clusters (`-1c`), multi-character short options (`-ov`), optional (`-m [mode]`), variadic
+ * (`-o 0 1`, `-u [USER ...]`) and fixed-count (`--gpu-util-thresh 10 75`) values — plus the
+ * environment variables that supply defaults (`NVITOP_MONITOR_MODE`,
+ * `NVITOP_GPU_UTILIZATION_THRESHOLDS`, `NVITOP_MEMORY_UTILIZATION_THRESHOLDS`).
+ *
+ * Parsing is pure: errors are thrown as {@link UsageError}; the entry point prints the usage
+ * line and the message and exits with status 2.
+ *
+ * @module
+ */
+
+/** Display mode of the monitor. */
+export type MonitorMode = 'auto' | 'full' | 'compact';
+
+/** The parsed command line. */
+export interface NvitopArgs {
+  /** `--help`, `-h`. */
+  readonly help: boolean;
+  /** `--version`, `-V`. */
+  readonly version: boolean;
+  /** `--once`, `-1`. */
+  readonly once: boolean;
+  /**
+   * `--monitor`, `-m`: undefined when absent, null when given without a mode (then
+   * `NVITOP_MONITOR_MODE` decides, see {@link resolveMonitorMode}).
+   */
+  readonly monitor: MonitorMode | null | undefined;
+  /** `--interval SEC` (at least 0.25), or null. */
+  readonly interval: number | null;
+  /** `--ascii`, `--no-unicode`, `-U`. */
+  readonly ascii: boolean;
+  /** `--readonly` or the `readonly` token of `NVITOP_MONITOR_MODE`. */
+  readonly readonly: boolean;
+  /** `--colorful` or the `colorful` token (unless `plain`). */
+  readonly colorful: boolean;
+  /** `--force-color`. */
+  readonly forceColor: boolean;
+  /** `--light` or the `light` token (unless `dark`). */
+  readonly light: boolean;
+  /** GPU-utilization thresholds: `--gpu-util-thresh`, the environment, or `[10, 75]`. */
+  readonly gpuUtilThresholds: readonly [number, number];
+  /** Memory-percent thresholds: `--mem-util-thresh`, the environment, or `[10, 80]`. */
+  readonly memUtilThresholds: readonly [number, number];
+  /** `--only`, `-o`: NVML indices to show, or null. */
+  readonly only: readonly number[] | null;
+  /** `--only-visible`, `-ov`. */
+  readonly onlyVisible: boolean;
+  /** `--compute`, `-c`: type contains C (C or C+G). */
+  readonly compute: boolean;
+  /** `--only-compute`, `-C`: type is exactly C. */
+  readonly onlyCompute: boolean;
+  /** `--graphics`, `-g`: type contains G (G or C+G). */
+  readonly graphics: boolean;
+  /** `--only-graphics`, `-G`: type is exactly G. */
+  readonly onlyGraphics: boolean;
+  /** `--user`, `-u`: user names, `[]` for the current user, null when absent. */
+  readonly user: readonly string[] | null;
+  /** `--pid`, `-p`: PIDs, or null. */
+  readonly pid: readonly number[] | null;
+  /** `--json`: print one JSON document instead of the table. */
+  readonly json: boolean;
+}
+
+/**
+ * A command-line error: the entry point prints the usage line and `nvitop: error: <message>`
+ * on stderr and exits with status 2.
+ *
+ * @example
+ * ```ts
+ * try { parseNvitopArgs(['--bogus']); } catch (e) { e instanceof UsageError; } // true
+ * ```
+ */
+export class UsageError extends Error {
+  /** The class name. */
+  override readonly name = 'UsageError';
+}
+
+type Arity = 'flag' | 'optional' | 'one' | 'two' | 'some' | 'any';
+
+interface OptionSpec {
+  readonly key: string;
+  readonly names: readonly string[];
+  readonly arity: Arity;
+}
+
+const OPTIONS: readonly OptionSpec[] = [
+  { key: 'help', names: ['--help', '-h'], arity: 'flag' },
+  { key: 'version', names: ['--version', '-V'], arity: 'flag' },
+  { key: 'once', names: ['--once', '-1'], arity: 'flag' },
+  { key: 'monitor', names: ['--monitor', '-m'], arity: 'optional' },
+  { key: 'interval', names: ['--interval'], arity: 'one' },
+  { key: 'ascii', names: ['--ascii', '--no-unicode', '-U'], arity: 'flag' },
+  { key: 'readonly', names: ['--readonly'], arity: 'flag' },
+  { key: 'json', names: ['--json'], arity: 'flag' },
+  { key: 'colorful', names: ['--colorful'], arity: 'flag' },
+  { key: 'forceColor', names: ['--force-color'], arity: 'flag' },
+  { key: 'light', names: ['--light'], arity: 'flag' },
+  { key: 'gpuUtilThresh', names: ['--gpu-util-thresh'], arity: 'two' },
+  { key: 'memUtilThresh', names: ['--mem-util-thresh'], arity: 'two' },
+  { key: 'only', names: ['--only', '-o'], arity: 'some' },
+  { key: 'onlyVisible', names: ['--only-visible', '-ov'], arity: 'flag' },
+  { key: 'compute', names: ['--compute', '-c'], arity: 'flag' },
+  { key: 'onlyCompute', names: ['--only-compute', '-C'], arity: 'flag' },
+  { key: 'graphics', names: ['--graphics', '-g'], arity: 'flag' },
+  { key: 'onlyGraphics', names: ['--only-graphics', '-G'], arity: 'flag' },
+  { key: 'user', names: ['--user', '-u'], arity: 'any' },
+  { key: 'pid', names: ['--pid', '-p'], arity: 'some' },
+];
+
+const BY_NAME: ReadonlyMap<string, OptionSpec> = new Map(OPTIONS.flatMap((spec) => spec.names.map((name) => [name, spec] as const)));
+const LONG_NAMES: readonly string[] = OPTIONS.flatMap((spec) => spec.names.filter((name) => name.startsWith('--')));
+const MONITOR_MODES: readonly MonitorMode[] = ['auto', 'full', 'compact'];
+
+/** Default GPU-utilization thresholds. */
+export const DEFAULT_GPU_UTIL_THRESHOLDS: readonly [number, number] = [10, 75];
+/** Default memory-percent thresholds. */
+export const DEFAULT_MEM_UTIL_THRESHOLDS: readonly [number, number] = [10, 80];
+
+function displayName(spec: OptionSpec): string {
+  return spec.names.join('/');
+}
+
+function looksLikeOption(token: string): boolean {
+  return token.length > 1 && token.startsWith('-');
+}
+
+function parseInteger(spec: OptionSpec, value: string): number {
+  const text = value.trim();
+  if (!/^[+-]?\d+$/.test(text)) throw new UsageError(`argument ${displayName(spec)}: invalid int value: '${value}'`);
+  return Number.parseInt(text, 10);
+}
+
+function parseThresholds(spec: OptionSpec, values: readonly string[]): [number, number] {
+  const [th1, th2] = values.map((value) => parseInteger(spec, value)) as [number, number];
+  for (const th of [th1, th2]) {
+    if (th < 1 || th > 99) throw new UsageError(`argument ${displayName(spec)}: invalid choice: ${th} (choose from 1 to 99)`);
+  }
+  if (th1 >= th2) throw new UsageError(`argument ${displayName(spec)}: expected th1 < th2, got ${th1} ${th2}`);
+  return [th1, th2];
+}
+
+function formatG2(value: number): string {
+  return String(Number(value.toPrecision(2)));
+}
+
+function parseInterval(spec: OptionSpec, value: string): number {
+  const text = value.trim();
+  const number = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isFinite(number) || number <= 0) throw new UsageError(`argument ${displayName(spec)}: invalid positive float value: '${value}'`);
+  if (number < 0.25) {
+    throw new UsageError(`the interval ${formatG2(number)}s is too short, which may cause performance issues. Expected 1/4 or higher.`);
+  }
+  return number;
+}
+
+/** Resolves a token to an option: exact name, else a unique prefix of a long name. */
+function lookup(name: string): OptionSpec | undefined {
+  const exact = BY_NAME.get(name);
+  if (exact !== undefined) return exact;
+  if (!name.startsWith('--') || name.length < 3) return undefined;
+  const matches = LONG_NAMES.filter((long) => long.startsWith(name));
+  const specs = new Set(matches.map((long) => BY_NAME.get(long) as OptionSpec));
+  if (specs.size > 1) throw new UsageError(`ambiguous option: ${name} could match ${matches.join(', ')}`);
+  return specs.values().next().value;
+}
+
+interface Raw {
+  values: Map<string, string[] | true | null>;
+  unrecognized: string[];
+}
+
+/**
+ * Takes the values of `spec` starting at `tokens[index]`; returns how many tokens it used.
+ * `attached` is a value given in the same token (`--only=1`, `-o1`).
+ */
+function takeValues(spec: OptionSpec, tokens: readonly string[], index: number, attached: string | undefined, raw: Raw): number {
+  const following = (max: number): string[] => {
+    const values: string[] = [];
+    for (let i = index; i < tokens.length && values.length < max; i += 1) {
+      const token = tokens[i] as string;
+      if (looksLikeOption(token) || token === '--') break;
+      values.push(token);
+    }
+    return values;
+  };
+  switch (spec.arity) {
+    case 'flag':
+      if (attached !== undefined) throw new UsageError(`argument ${displayName(spec)}: ignored explicit argument '${attached}'`);
+      raw.values.set(spec.key, true);
+      return 0;
+    case 'optional': {
+      if (attached !== undefined) {
+        raw.values.set(spec.key, [attached]);
+        return 0;
+      }
+      const values = following(1);
+      raw.values.set(spec.key, values.length > 0 ? values : null);
+      return values.length;
+    }
+    case 'one':
+    case 'two': {
+      const count = spec.arity === 'one' ? 1 : 2;
+      const values = attached !== undefined ? [attached, ...following(count - 1)] : following(count);
+      if (values.length < count) throw new UsageError(`argument ${displayName(spec)}: expected ${count === 1 ? 'one argument' : `${count} arguments`}`);
+      raw.values.set(spec.key, values);
+      return values.length - (attached !== undefined ? 1 : 0);
+    }
+    case 'some':
+    case 'any': {
+      if (attached !== undefined) {
+        raw.values.set(spec.key, [attached]);
+        return 0;
+      }
+      const values = following(Number.POSITIVE_INFINITY);
+      if (values.length === 0 && spec.arity === 'some') throw new UsageError(`argument ${displayName(spec)}: expected at least one argument`);
+      raw.values.set(spec.key, values);
+      return values.length;
+    }
+  }
+}
+
+function scan(argv: readonly string[]): Raw {
+  const raw: Raw = { values: new Map(), unrecognized: [] };
+  for (let index = 0; index < argv.length; index += 1) {
+    const token = argv[index] as string;
+    if (token === '--') {
+      raw.unrecognized.push(...argv.slice(index + 1));
+      break;
+    }
+    if (!looksLikeOption(token)) {
+      raw.unrecognized.push(token);
+      continue;
+    }
+    if (token.startsWith('--')) {
+      const equals = token.indexOf('=');
+      const name = equals < 0 ? token : token.slice(0, equals);
+      const spec = lookup(name);
+      if (spec === undefined) {
+        raw.unrecognized.push(token);
+        continue;
+      }
+      index += takeValues(spec, argv, index + 1, equals < 0 ? undefined : token.slice(equals + 1), raw);
+      continue;
+    }
+    const exact = BY_NAME.get(token);
+    if (exact !== undefined) {
+      index += takeValues(exact, argv, index + 1, undefined, raw);
+      continue;
+    }
+    // A cluster of one-character options, the last of which may take the rest as its value.
+    let rest = token.slice(1);
+    let used = 0;
+    while (rest.length > 0) {
+      const spec = BY_NAME.get(`-${rest[0]}`);
+      if (spec === undefined) {
+        raw.unrecognized.push(token);
+        break;
+      }
+      rest = rest.slice(1);
+      if (spec.arity === 'flag') {
+        takeValues(spec, argv, index + 1, undefined, raw);
+        continue;
+      }
+      used = takeValues(spec, argv, index + 1, rest.length > 0 ? rest : undefined, raw);
+      break;
+    }
+    index += used;
+  }
+  return raw;
+}
+
+/** The tokens of `NVITOP_MONITOR_MODE` (comma-separated, trimmed, lower-cased). */
+export function monitorModeTokens(env: NodeJS.ProcessEnv = process.env): Set<string> {
+  return new Set((env.NVITOP_MONITOR_MODE ?? '').toLowerCase().split(',').map((token) => token.trim()));
+}
+
+/**
+ * Thresholds from an environment variable such as `NVITOP_GPU_UTILIZATION_THRESHOLDS="10,75"`:
+ * two integers in 1..99 (sorted); null when unset or invalid (then ignored, as nvitop does).
+ *
+ * @example
+ * ```ts
+ * thresholdsFromEnv('75,10'); // [10, 75]
+ * thresholdsFromEnv('0,50');  // null
+ * ```
+ */
+export function thresholdsFromEnv(value: string | undefined): [number, number] | null {
+  if (value === undefined) return null;
+  const parts = value.split(',').slice(0, 2).map((part) => part.trim());
+  if (parts.length !== 2 || !parts.every((part) => /^[+-]?\d+$/.test(part))) return null;
+  const [a, b] = parts.map(Number) as [number, number];
+  if (Math.min(a, b) < 1 || Math.max(a, b) > 99 || a === b) return null;
+  return a < b ? [a, b] : [b, a];
+}
+
+/**
+ * Parses `nvitop`'s command line (without the node and script paths) and applies the
+ * environment's defaults.
+ *
+ * @throws {@link UsageError} for an unknown option, a missing or malformed value, thresholds
+ *   outside 1..99 or not increasing, an interval below 0.25 s.
+ *
+ * @example
+ * ```ts
+ * parseNvitopArgs(['-1', '-o', '0', '1', '-ov']).only; // [0, 1]
+ * parseNvitopArgs(['-u']).user;                         // [] (the current user)
+ * ```
+ */
+export function parseNvitopArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): NvitopArgs {
+  const raw = scan(argv);
+  const flag = (key: string): boolean => raw.values.get(key) === true;
+  const list = (key: string): string[] | null | undefined => {
+    const value = raw.values.get(key);
+    return value === true ? undefined : value;
+  };
+  if (flag('help') || flag('version')) return { ...defaults(env), help: flag('help'), version: flag('version') && !flag('help') };
+  if (raw.unrecognized.length > 0) throw new UsageError(`unrecognized arguments: ${raw.unrecognized.join(' ')}`);
+  const spec = (key: string): OptionSpec => OPTIONS.find((option) => option.key === key) as OptionSpec;
+
+  let monitor: MonitorMode | null | undefined;
+  if (raw.values.has('monitor')) {
+    const value = list('monitor');
+    if (value === null || value === undefined) monitor = null;
+    else {
+      const mode = value[0] as string;
+      if (!(MONITOR_MODES as readonly string[]).includes(mode)) {
+        throw new UsageError(`argument ${displayName(spec('monitor'))}: invalid choice: '${mode}' (choose from 'auto', 'full', 'compact')`);
+      }
+      monitor = mode as MonitorMode;
+    }
+  }
+  const intervalValue = list('interval');
+  const gpu = list('gpuUtilThresh');
+  const mem = list('memUtilThresh');
+  const only = list('only');
+  const pid = list('pid');
+  const user = list('user');
+  const base = defaults(env);
+  const tokens = monitorModeTokens(env);
+  return {
+    ...base,
+    once: flag('once'),
+    monitor,
+    interval: intervalValue === null || intervalValue === undefined ? null : parseInterval(spec('interval'), intervalValue[0] as string),
+    ascii: flag('ascii'),
+    readonly: flag('readonly') || tokens.has('readonly'),
+    colorful: flag('colorful') || (tokens.has('colorful') && !tokens.has('plain')),
+    forceColor: flag('forceColor'),
+    light: flag('light') || (tokens.has('light') && !tokens.has('dark')),
+    gpuUtilThresholds: gpu === null || gpu === undefined ? base.gpuUtilThresholds : parseThresholds(spec('gpuUtilThresh'), gpu),
+    memUtilThresholds: mem === null || mem === undefined ? base.memUtilThresholds : parseThresholds(spec('memUtilThresh'), mem),
+    only: only === null || only === undefined ? null : only.map((value) => parseInteger(spec('only'), value)),
+    onlyVisible: flag('onlyVisible'),
+    compute: flag('compute'),
+    onlyCompute: flag('onlyCompute'),
+    graphics: flag('graphics'),
+    onlyGraphics: flag('onlyGraphics'),
+    user: user === null || user === undefined ? null : user,
+    pid: pid === null || pid === undefined ? null : pid.map((value) => parseInteger(spec('pid'), value)),
+    json: flag('json'),
+  };
+}
+
+function defaults(env: NodeJS.ProcessEnv): NvitopArgs {
+  return {
+    help: false,
+    version: false,
+    once: false,
+    monitor: undefined,
+    interval: null,
+    ascii: false,
+    readonly: false,
+    colorful: false,
+    forceColor: false,
+    light: false,
+    gpuUtilThresholds: thresholdsFromEnv(env.NVITOP_GPU_UTILIZATION_THRESHOLDS) ?? DEFAULT_GPU_UTIL_THRESHOLDS,
+    memUtilThresholds: thresholdsFromEnv(env.NVITOP_MEMORY_UTILIZATION_THRESHOLDS) ?? DEFAULT_MEM_UTIL_THRESHOLDS,
+    only: null,
+    onlyVisible: false,
+    compute: false,
+    onlyCompute: false,
+    graphics: false,
+    onlyGraphics: false,
+    user: null,
+    pid: null,
+    json: false,
+  };
+}
+
+/**
+ * The monitor's display mode: the one given to `-m`, else the single `auto`/`full`/`compact`
+ * token of `NVITOP_MONITOR_MODE`, else `auto`.
+ *
+ * @example
+ * ```ts
+ * resolveMonitorMode(null, { NVITOP_MONITOR_MODE: 'full,light' }); // 'full'
+ * ```
+ */
+export function resolveMonitorMode(mode: MonitorMode | null | undefined, env: NodeJS.ProcessEnv = process.env): MonitorMode {
+  if (mode !== null && mode !== undefined) return mode;
+  const tokens = monitorModeTokens(env);
+  const modes = MONITOR_MODES.filter((candidate) => tokens.has(candidate));
+  return modes.length === 1 ? (modes[0] as MonitorMode) : 'auto';
+}
+
+/**
+ * The usage synopsis printed above a command-line error and at the top of `--help`.
+ *
+ * @example
+ * ```ts
+ * usage().startsWith('usage: nvitop'); // true
+ * ```
+ */
+export function usage(): string {
+  return [
+    'usage: nvitop [--help] [--version] [--once | --monitor [{auto,full,compact}]]',
+    '              [--interval SEC] [--ascii] [--readonly] [--json]',
+    '              [--colorful] [--force-color] [--light]',
+    '              [--gpu-util-thresh th1 th2] [--mem-util-thresh th1 th2]',
+    '              [--only INDEX [INDEX ...]] [--only-visible]',
+    '              [--compute] [--only-compute] [--graphics] [--only-graphics]',
+    '              [--user [USERNAME ...]] [--pid PID [PID ...]]',
+  ].join('\n');
+}
+
+/**
+ * The `--help` text.
+ *
+ * @example
+ * ```ts
+ * helpText().includes('--only-visible'); // true
+ * ```
+ */
+export function helpText(): string {
+  return `${usage()}
+
+An interactive NVIDIA-GPU process viewer (Node.js port of nvitop).
+
+options:
+  --help, -h            Show this help message and exit.
+  --version, -V         Show nvitop's version number and exit.
+  --once, -1            Print the status once and exit.
+  --monitor [{auto,full,compact}], -m [{auto,full,compact}]
+                        Run the interactive resource monitor. Without a mode, the mode in
+                        NVITOP_MONITOR_MODE is used (fallback: auto).
+  --interval SEC        Refresh interval of the monitor in seconds, at least 0.25. (default: 2)
+  --ascii, --no-unicode, -U
+                        Use ASCII characters only (for terminals without Unicode support).
+  --readonly            Monitor without the keys that send signals to processes.
+  --json                Print one JSON document (devices, MIG devices, processes, host) instead
+                        of the table. Schema: docs/json-schema.md.
+
+coloring:
+  --colorful            Gradient bar charts (needs a 256-colour terminal, e.g. TERM=xterm-256color).
+  --force-color         Colour the output even when stdout is not a terminal.
+  --light               Tweak colours for terminals with a light background.
+  --gpu-util-thresh th1 th2
+                        GPU utilization thresholds of the load colours:
+                        light < th1 % <= moderate < th2 % <= heavy. (1 <= th1 < th2 <= 99, defaults: 10 75)
+  --mem-util-thresh th1 th2
+                        GPU memory percent thresholds of the load colours:
+                        light < th1 % <= moderate < th2 % <= heavy. (1 <= th1 < th2 <= 99, defaults: 10 80)
+
+device filtering:
+  --only INDEX [INDEX ...], -o INDEX [INDEX ...]
+                        Only show these devices (NVML indices); overrides --only-visible.
+  --only-visible, -ov   Only show the devices in CUDA_VISIBLE_DEVICES.
+
+process filtering:
+  --compute, -c         Only GPU processes with a compute context (type C or C+G).
+  --only-compute, -C    Only GPU processes with a compute context and no graphics one (type C).
+  --graphics, -g        Only GPU processes with a graphics context (type G or C+G).
+  --only-graphics, -G   Only GPU processes with a graphics context and no compute one (type G).
+  --user [USERNAME ...], -u [USERNAME ...]
+                        Only processes of these users (the current user when none is given).
+  --pid PID [PID ...], -p PID [PID ...]
+                        Only processes with these PIDs.
+
+environment:
+  NVITOP_MONITOR_MODE                   auto|full|compact, plain|colorful, dark|light, readonly (comma-separated)
+  NVITOP_GPU_UTILIZATION_THRESHOLDS     th1,th2 (default 10,75)
+  NVITOP_MEMORY_UTILIZATION_THRESHOLDS  th1,th2 (default 10,80)
+  NVITOP_NVML_LIBRARY                   path of libnvidia-ml.so.1 when it is not on the loader's path
+  LOGLEVEL                              DEBUG prints diagnostics on stderr
+  NO_COLOR, FORCE_COLOR, ANSI_COLORS_DISABLED, TERM=dumb
+`;
+}

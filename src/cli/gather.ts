@@ -1,0 +1,295 @@
+/**
+ * Builds {@link StatusData} for the views (once mode, monitor, `--json`) from the core API, with
+ * the command line's device filters (`-o`, `-ov`) and process filters (`-c -C -g -G -u -p`).
+ * The CLI reaches NVML only through here, and only through `src/core`.
+ *
+ * For the table, devices are read field by field (only what the table shows: no PCIe
+ * throughput, which blocks ~20 ms per GPU in the driver, and clocks only when the wide layout
+ * shows them); `--json` takes full snapshots.
+ *
+ * @module
+ */
+import {
+  Device,
+  GpuProcess,
+  MigDevice,
+  NA,
+  PhysicalDevice,
+  bytes2human,
+  host,
+  isNA,
+  nvmlUnknownFunctions,
+  type DeviceSnapshot,
+  type GpuProcessSnapshot,
+  type Maybe,
+} from '../core/index.js';
+import type { StatusData, StatusDevice } from './render/types.js';
+import { packageVersion } from './version.js';
+
+/** Process filters of the command line. */
+export interface ProcessFilters {
+  /** `-c`: type contains C (C or C+G). */
+  readonly compute?: boolean;
+  /** `-C`: type is exactly C. */
+  readonly onlyCompute?: boolean;
+  /** `-g`: type contains G (G or C+G). */
+  readonly graphics?: boolean;
+  /** `-G`: type is exactly G. */
+  readonly onlyGraphics?: boolean;
+  /** `-u`: these users (`[]`: the current user); null/undefined: everyone. */
+  readonly user?: readonly string[] | null;
+  /** `-p`: these PIDs; null/undefined: all. */
+  readonly pid?: readonly number[] | null;
+}
+
+/** Device selection of the command line. */
+export interface DeviceSelection {
+  /** `-o`: NVML indices (invalid ones are reported, valid ones kept); overrides `onlyVisible`. */
+  readonly only?: readonly number[] | null;
+  /** `-ov`: the devices of `CUDA_VISIBLE_DEVICES`. */
+  readonly onlyVisible?: boolean;
+  /** The `CUDA_VISIBLE_DEVICES` value for `-ov` (default: the environment's). */
+  readonly cudaVisibleDevices?: string | null;
+}
+
+/** How much to read from each device. */
+export type GatherDetail =
+  /** What the table shows (clocks only with `clocks`). */
+  | 'table'
+  /** Every snapshot field (`--json`). */
+  | 'full';
+
+/** Options of {@link createGatherer}. */
+export interface GatherOptions extends DeviceSelection, ProcessFilters {
+  /** `'table'` (default) or `'full'`. */
+  readonly detail?: GatherDetail;
+  /**
+   * With `'table'`: also read SM and memory clocks (the wide layout shows them). A function
+   * decides from the filtered processes (read first), e.g. from the width they need.
+   */
+  readonly clocks?: boolean | ((processes: readonly GpuProcessSnapshot[]) => boolean);
+}
+
+/** What {@link selectDevices} found. */
+export interface DeviceSelectionResult {
+  /** The physical GPUs to show, in index order. */
+  readonly devices: PhysicalDevice[];
+  /** `-o` indices that are not GPUs of this machine (sorted). */
+  readonly invalidIndices: number[];
+}
+
+/**
+ * The physical GPUs the command line selects: `-o` indices (invalid ones reported), else the
+ * GPUs of `CUDA_VISIBLE_DEVICES` with `-ov` (a MIG entry selects its parent), else all.
+ *
+ * @throws {@link NvmlLibraryNotFoundError} / {@link NvmlError} when NVML cannot be used.
+ *
+ * @example
+ * ```ts
+ * selectDevices({ only: [0, 9] }); // { devices: [GPU 0], invalidIndices: [9] } on a 1-GPU machine
+ * ```
+ */
+export function selectDevices(selection: DeviceSelection): DeviceSelectionResult {
+  const count = Device.count();
+  let indices: number[];
+  const invalid: number[] = [];
+  if (selection.only !== null && selection.only !== undefined) {
+    const wanted = [...new Set(selection.only)];
+    indices = wanted.filter((index) => Number.isInteger(index) && index >= 0 && index < count);
+    invalid.push(...wanted.filter((index) => !indices.includes(index)));
+  } else if (selection.onlyVisible === true) {
+    const parsed = Device.parseCudaVisibleDevices(selection.cudaVisibleDevices === undefined ? undefined : selection.cudaVisibleDevices);
+    indices = [...new Set(parsed.map((index) => (typeof index === 'number' ? index : index[0])))];
+  } else {
+    indices = Array.from({ length: count }, (_, index) => index);
+  }
+  indices.sort((a, b) => a - b);
+  invalid.sort((a, b) => a - b);
+  return { devices: indices.map((index) => PhysicalDevice.fromIndex(index)), invalidIndices: invalid };
+}
+
+/**
+ * A predicate over process snapshots for the command line's process filters (all must hold).
+ *
+ * @example
+ * ```ts
+ * const keep = processFilter({ compute: true, user: [] }, 'alice');
+ * snapshots.filter(keep);
+ * ```
+ */
+export function processFilter(filters: ProcessFilters, currentUser: string): (process: GpuProcessSnapshot) => boolean {
+  const type = (process: GpuProcessSnapshot): string => (isNA(process.type) ? '' : process.type);
+  const users = filters.user === null || filters.user === undefined ? null : new Set(filters.user.length === 0 ? [currentUser] : filters.user);
+  const pids = filters.pid === null || filters.pid === undefined ? null : new Set(filters.pid);
+  return (process) => {
+    const t = type(process);
+    if (filters.compute === true && !t.includes('C')) return false;
+    if (filters.onlyCompute === true && t !== 'C') return false;
+    if (filters.graphics === true && !t.includes('G')) return false;
+    if (filters.onlyGraphics === true && t !== 'G') return false;
+    if (users !== null && (isNA(process.username) || !users.has(process.username))) return false;
+    if (pids !== null && !pids.has(process.pid)) return false;
+    return true;
+  };
+}
+
+const NA_CLOCKS = Object.freeze({ graphics: NA, sm: NA, memory: NA, video: NA });
+
+/**
+ * A device snapshot with only what the table shows; the rest is NA. Reads each value once
+ * (inside `oneshot`), never the PCIe throughput, and the clocks only when `clocks` is set.
+ *
+ * @example
+ * ```ts
+ * tableSnapshot(Device.fromIndex(0), { clocks: false }).pcieTxThroughput; // NA
+ * ```
+ */
+export function tableSnapshot(device: Device, options: { clocks: boolean }): DeviceSnapshot {
+  return device.oneshot(() => {
+    const memoryInfo = device.memoryInfo();
+    const index = device.index;
+    const mig = device instanceof MigDevice ? device : null;
+    const bar1 = mig === null ? { total: NA, free: NA, used: NA } : device.bar1MemoryInfo();
+    const sm = options.clocks ? device.smClock() : NA;
+    const memoryClock = options.clocks ? device.memoryClock() : NA;
+    const clockInfos = { ...NA_CLOCKS, sm, memory: memoryClock };
+    const gpu = device.gpuUtilization();
+    const memoryUtilization = device.memoryUtilization();
+    const percent = device.memoryPercent();
+    return {
+      kind: device.kind,
+      index: typeof index === 'number' ? index : ([index[0], index[1]] as const),
+      physicalIndex: device.physicalIndex,
+      migIndex: mig === null ? NA : mig.migIndex,
+      cudaIndex: NA,
+      displayIndex: device.displayIndex,
+      isMigDevice: device.isMigDevice(),
+      name: device.name(),
+      uuid: NA,
+      busId: mig === null ? device.busId() : NA,
+      serial: NA,
+      memoryInfo,
+      memoryTotal: memoryInfo.total,
+      memoryUsed: memoryInfo.used,
+      memoryFree: memoryInfo.free,
+      memoryTotalHuman: bytes2human(memoryInfo.total),
+      memoryUsedHuman: bytes2human(memoryInfo.used),
+      memoryFreeHuman: bytes2human(memoryInfo.free),
+      memoryPercent: percent,
+      memoryUsage: `${bytes2human(memoryInfo.used)} / ${bytes2human(memoryInfo.total)}`,
+      bar1MemoryInfo: bar1,
+      bar1MemoryUsedHuman: bytes2human(bar1.used),
+      bar1MemoryPercent: mig === null ? NA : device.bar1MemoryPercent(),
+      utilizationRates: { gpu, memory: memoryUtilization, encoder: NA, decoder: NA },
+      gpuUtilization: gpu,
+      memoryUtilization,
+      encoderUtilization: NA,
+      decoderUtilization: NA,
+      clockInfos,
+      maxClockInfos: NA_CLOCKS,
+      clockSpeedInfos: { current: clockInfos, max: NA_CLOCKS },
+      smClock: sm,
+      memoryClock,
+      fanSpeed: mig === null ? device.fanSpeed() : NA,
+      temperature: mig === null ? device.temperature() : NA,
+      powerUsage: mig === null ? device.powerUsage() : NA,
+      powerLimit: mig === null ? device.powerLimit() : NA,
+      powerStatus: mig === null ? device.powerStatus() : 'N/A / N/A',
+      pcieThroughput: { tx: NA, rx: NA },
+      pcieTxThroughput: NA,
+      pcieRxThroughput: NA,
+      pcieTxThroughputHuman: NA,
+      pcieRxThroughputHuman: NA,
+      displayActive: mig === null ? device.displayActive() : NA,
+      displayMode: NA,
+      currentDriverModel: mig === null && process.platform === 'win32' ? device.currentDriverModel() : NA,
+      persistenceMode: mig === null ? device.persistenceMode() : NA,
+      performanceState: mig === null ? device.performanceState() : NA,
+      totalVolatileUncorrectedEccErrors: mig === null ? device.totalVolatileUncorrectedEccErrors() : NA,
+      computeMode: mig === null ? device.computeMode() : NA,
+      cudaComputeCapability: NA,
+      migMode: device.migMode(),
+      gpuInstanceId: mig === null ? NA : mig.gpuInstanceId(),
+      computeInstanceId: mig === null ? NA : mig.computeInstanceId(),
+      timestamp: Date.now(),
+    };
+  });
+}
+
+/** Sum of the processes' GPU memory; NA when any is unknown. */
+function heldMemory(processes: readonly GpuProcessSnapshot[]): Maybe<number> {
+  let sum = 0;
+  for (const process of processes) {
+    if (isNA(process.gpuMemory)) return NA;
+    sum += process.gpuMemory;
+  }
+  return sum;
+}
+
+/** A gatherer's result: the data and what the command line asked for that does not exist. */
+export interface Gathered {
+  /** The status data. */
+  readonly data: StatusData;
+  /** `-o` indices that are not GPUs of this machine. */
+  readonly invalidIndices: readonly number[];
+}
+
+/**
+ * A function that gathers the status: the devices are selected once (as nvitop does: a GPU that
+ * gets lost keeps its row), each call reads fresh values. `detail`/`clocks` may be changed per
+ * call (the once mode decides on clocks after seeing the processes' widths).
+ *
+ * @throws {@link NvmlLibraryNotFoundError} / {@link NvmlError} (when created) when NVML cannot
+ *   be used.
+ *
+ * @example
+ * ```ts
+ * const gather = createGatherer({ only: [0, 1], compute: true });
+ * const { data, invalidIndices } = gather();
+ * ```
+ */
+export function createGatherer(options: GatherOptions): (override?: Pick<GatherOptions, 'detail' | 'clocks'>) => Gathered {
+  const { devices, invalidIndices } = selectDevices(options);
+  const driverVersion = Device.driverVersion();
+  const cudaDriverVersion = Device.cudaDriverVersion();
+  const migs = devices.map((device) => device.migDevices());
+  const currentUser = host.getuser();
+  const keep = processFilter(options, currentUser);
+  const superuser = typeof process.geteuid === 'function' ? process.geteuid() === 0 : false;
+  return (override = {}) => {
+    const detail = override.detail ?? options.detail ?? 'table';
+    const processes: GpuProcessSnapshot[] = [];
+    const held: Maybe<number>[] = devices.map((device, i) => {
+      const migDevices = migs[i] ?? [];
+      const leaves: Device[] = migDevices.length > 0 ? migDevices : [device];
+      const all = leaves.flatMap((leaf) => GpuProcess.takeSnapshots(leaf.processes().values(), { failsafe: true }));
+      processes.push(...all.filter(keep));
+      return leaves.every((leaf) => leaf.processListsAvailable()) ? heldMemory(all) : NA;
+    });
+    const wantClocks = override.clocks ?? options.clocks ?? false;
+    const clocks = typeof wantClocks === 'function' ? wantClocks(processes) : wantClocks;
+    const snapshot = (device: Device): DeviceSnapshot => (detail === 'full' ? device.asSnapshot() : tableSnapshot(device, { clocks }));
+    const statusDevices: StatusDevice[] = devices.map((device, i) => ({
+      device: snapshot(device),
+      migDevices: (migs[i] ?? []).map(snapshot),
+      processGpuMemory: held[i] ?? NA,
+    }));
+    const hostSnapshot = host.takeHostSnapshot();
+    const data: StatusData = {
+      version: packageVersion(),
+      driverVersion,
+      cudaDriverVersion,
+      devices: statusDevices,
+      processes,
+      host: hostSnapshot,
+      currentUser,
+      hostname: hostSnapshot.hostname,
+      missingFunctions: nvmlUnknownFunctions(),
+      timestamp: Date.now(),
+      superuser,
+      wsl: host.isWsl(),
+      windows: process.platform === 'win32',
+    };
+    return { data, invalidIndices };
+  };
+}

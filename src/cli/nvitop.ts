@@ -1,0 +1,228 @@
+/**
+ * The `nvitop` command: parses the command line, picks the mode (monitor when stdin and stdout
+ * are terminals, else once), gathers the status through the core API and prints the table, the
+ * JSON document or runs the monitor. Diagnostics go to stderr; any `ERROR:`/`HINT:` message makes
+ * the exit status 1, a usage error 2.
+ *
+ * Importing this module runs the command (it is the bin's entry: `bin/nvitop.js`). Heavy modules
+ * (the core with the NVML binding, the renderers, the monitor) are imported lazily, so `--help`
+ * and `--version` never load NVML, and the once path never loads the monitor.
+ *
+ * @module
+ */
+import { isatty } from 'node:tty';
+
+import { UsageError, helpText, parseNvitopArgs, resolveMonitorMode, usage, type NvitopArgs } from './args.js';
+import { colorMessage, shouldColor, toText } from './ansi.js';
+import { packageVersion } from './version.js';
+import type { RenderOptions, StatusData } from './render/types.js';
+
+/** The streams and environment the command runs with (the process's by default). */
+export interface CliEnvironment {
+  /** Arguments without the node and script paths. */
+  readonly argv: readonly string[];
+  /** Environment variables. */
+  readonly env: NodeJS.ProcessEnv;
+  /** Standard output. */
+  readonly stdout: NodeJS.WriteStream;
+  /** Standard error. */
+  readonly stderr: NodeJS.WriteStream;
+  /** Whether standard input is a terminal. */
+  readonly stdinIsTTY: boolean;
+}
+
+/**
+ * The terminal width nvitop uses: `COLUMNS` when set to a positive integer, else the terminal's
+ * when stdout is one, else 79 (Python's `shutil.get_terminal_size((79, 24))`), never below 79.
+ *
+ * @example
+ * ```ts
+ * terminalWidth({ COLUMNS: '120' }, process.stdout); // 120
+ * ```
+ */
+export function terminalWidth(env: NodeJS.ProcessEnv, stdout: Pick<NodeJS.WriteStream, 'isTTY' | 'columns'>): number {
+  const columns = Number.parseInt(env.COLUMNS ?? '', 10);
+  if (Number.isInteger(columns) && columns > 0) return Math.max(79, columns);
+  if (stdout.isTTY === true && Number.isInteger(stdout.columns) && stdout.columns > 0) return Math.max(79, stdout.columns);
+  return 79;
+}
+
+/**
+ * `ERROR: Invalid device index: 9.` or `ERROR: Invalid device indices: [8, 9].`
+ *
+ * @example
+ * ```ts
+ * invalidIndicesMessage([8, 9]); // 'ERROR: Invalid device indices: [8, 9].'
+ * ```
+ */
+export function invalidIndicesMessage(indices: readonly number[]): string | null {
+  if (indices.length === 0) return null;
+  if (indices.length === 1) return `ERROR: Invalid device index: ${indices[0]}.`;
+  return `ERROR: Invalid device indices: [${indices.join(', ')}].`;
+}
+
+function debugEnabled(env: NodeJS.ProcessEnv): boolean {
+  return (env.LOGLEVEL ?? '').trim().toUpperCase() === 'DEBUG';
+}
+
+/** The monitor entry, when its module exists (it is built separately). */
+type RunMonitor = (options: Record<string, unknown>) => unknown;
+
+async function loadMonitor(): Promise<RunMonitor | null> {
+  const specifier = './monitor/index.js';
+  try {
+    const module: unknown = await import(specifier);
+    const run = (module as { runMonitor?: unknown }).runMonitor;
+    return typeof run === 'function' ? (run as RunMonitor) : null;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND') return null;
+    throw error;
+  }
+}
+
+/** `sh` whose parent is `watch`: nvitop's hint to use the monitor instead. */
+async function underWatch(): Promise<boolean> {
+  try {
+    const { HostProcess, isNA } = await import('../core/index.js');
+    const parent = HostProcess.get(process.ppid);
+    if (parent.name() !== 'sh') return false;
+    const grandparent = parent.parent();
+    return !isNA(grandparent) && grandparent.name() === 'watch';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs `nvitop` and returns its exit status (0 fine, 1 after an `ERROR:`/`HINT:` message or an
+ * NVML failure, 2 for a usage error).
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await main({ argv: ['-1'], env: process.env, stdout: process.stdout,
+ *   stderr: process.stderr, stdinIsTTY: process.stdin.isTTY === true });
+ * ```
+ */
+export async function main(cli: CliEnvironment): Promise<number> {
+  let args: NvitopArgs;
+  try {
+    args = parseNvitopArgs(cli.argv, cli.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    cli.stderr.write(`${usage()}\nnvitop: error: ${error.message}\n`);
+    return 2;
+  }
+  if (args.help) {
+    cli.stdout.write(helpText());
+    return 0;
+  }
+  if (args.version) {
+    cli.stdout.write(`nvitop ${packageVersion()}\n`);
+    return 0;
+  }
+  const color = !args.json && shouldColor({ isTTY: cli.stdout.isTTY === true, forceColor: args.forceColor, env: cli.env });
+  const messages: string[] = [];
+  const notes: string[] = [];
+  const tty = cli.stdinIsTTY && cli.stdout.isTTY === true;
+  let monitor = args.monitor !== undefined;
+  if (args.once && monitor) {
+    messages.push('ERROR: Both --once and --monitor switches are on.');
+    monitor = false;
+  }
+  if (args.json && monitor) {
+    messages.push('ERROR: --json prints the status once; it cannot be combined with --monitor.');
+    monitor = false;
+  }
+  if (!args.once && !args.json && !monitor && tty) monitor = true;
+  if (monitor && !tty) {
+    messages.push('ERROR: You must run monitor mode from a TTY terminal.');
+    monitor = false;
+  }
+
+  const core = await import('../core/index.js');
+  const { createGatherer } = await import('./gather.js');
+  let gather: ReturnType<typeof createGatherer>;
+  try {
+    gather = createGatherer({ ...args, cudaVisibleDevices: cli.env.CUDA_VISIBLE_DEVICES ?? null });
+  } catch (error) {
+    if (error instanceof core.NvmlLibraryNotFoundError) {
+      cli.stderr.write(`${colorMessage(`ERROR: NVML could not be loaded. ${error.message.replace(/\s+/g, ' ')}`, color)}\n`);
+      return 1;
+    }
+    if (error instanceof core.NvmlError) {
+      cli.stderr.write(`${colorMessage(`NVML ERROR: ${error.message.replace(/\s+/g, ' ')}`, color)}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  if (debugEnabled(cli.env)) cli.stderr.write(`DEBUG: NVML loaded from ${String(core.nvmlLoadedFrom())}\n`);
+
+  const renderBase: Omit<RenderOptions, 'width'> = {
+    ascii: args.ascii,
+    colorful: args.colorful,
+    light: args.light,
+    gpuUtilThresholds: args.gpuUtilThresholds,
+    memUtilThresholds: args.memUtilThresholds,
+  };
+
+  if (monitor) {
+    const probe = gather({ detail: 'table', clocks: false });
+    if (probe.data.devices.length > 0) {
+      const runMonitor = await loadMonitor();
+      if (runMonitor !== null) {
+        const code = await runMonitor({
+          ...renderBase,
+          mode: resolveMonitorMode(args.monitor, cli.env),
+          interval: args.interval ?? 2,
+          readonly: args.readonly,
+          gather: (): StatusData => gather({ detail: 'table', clocks: true }).data,
+        });
+        const invalid = invalidIndicesMessage(probe.invalidIndices);
+        if (invalid !== null) cli.stderr.write(`${colorMessage(invalid, color)}\n`);
+        return typeof code === 'number' ? code : invalid === null ? 0 : 1;
+      }
+      if (debugEnabled(cli.env)) cli.stderr.write('DEBUG: the monitor is not available in this build; printing once\n');
+    }
+  }
+
+  const render = await import('./render/index.js');
+  const columns = terminalWidth(cli.env, cli.stdout);
+  let invalidIndices: readonly number[];
+  if (args.json) {
+    const { data, invalidIndices: invalid } = gather({ detail: 'full' });
+    invalidIndices = invalid;
+    cli.stdout.write(render.renderJson(data, invalid));
+  } else {
+    const { data, invalidIndices: invalid } = gather({
+      detail: 'table',
+      clocks: (processes) => render.showsClocks(render.onceWidth(1, processes, columns)),
+    });
+    invalidIndices = invalid;
+    const width = render.onceWidth(data.devices.length, data.processes, columns);
+    cli.stdout.write(toText(render.renderOnce(data, { ...renderBase, width }), { color, light: args.light }));
+    const note = render.missingFunctionsNote(data.missingFunctions);
+    if (note !== null) notes.push(note);
+  }
+  const invalid = invalidIndicesMessage(invalidIndices);
+  if (invalid !== null) messages.push(invalid);
+  if (cli.stdout.isTTY !== true && !args.json && (await underWatch())) {
+    messages.push('HINT: You are running nvitop under the watch command. Please try nvitop -m directly.');
+  }
+  for (const message of [...notes, ...messages]) cli.stderr.write(`${colorMessage(message, color)}\n`);
+  return messages.length > 0 ? 1 : 0;
+}
+
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
+main({ argv: process.argv.slice(2), env: process.env, stdout: process.stdout, stderr: process.stderr, stdinIsTTY: isatty(0) }).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`nvitop: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
