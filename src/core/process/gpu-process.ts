@@ -115,7 +115,8 @@ export class GpuProcess {
    * ```
    */
   static takeSnapshots(processes: Iterable<GpuProcess>, options: { failsafe?: boolean } = {}): GpuProcessSnapshot[] {
-    const take = () => [...processes].map((process) => process.asSnapshot());
+    const hostReads = new Map<number, HostRead>();
+    const take = () => [...processes].map((process) => process.#snapshot(hostReads));
     return options.failsafe === true ? GpuProcess.failsafe(take) : take();
   }
 
@@ -305,15 +306,34 @@ export class GpuProcess {
 
   /** Every fact at one moment, as a plain record (host facts read once). */
   asSnapshot(): GpuProcessSnapshot {
-    let host: ReturnType<HostProcess['asSnapshot']> | null = null;
+    return this.#snapshot(undefined);
+  }
+
+  /** Reads the host snapshot (or, failsafe, why there is none). */
+  #readHost(): HostRead {
     let cmdlineFallback: string[] = ['No Such Process'];
     try {
-      host = this.host.asSnapshot();
+      return { host: this.host.asSnapshot(), cmdlineFallback };
     } catch (error) {
       if (!(error instanceof HostProcessError) || failsafeDepth === 0) throw error;
       if (error instanceof AccessDeniedError) cmdlineFallback = ['No Permissions'];
       if (error instanceof ZombieProcessError) cmdlineFallback = ['Zombie Process'];
+      return { host: null, cmdlineFallback };
     }
+  }
+
+  /**
+   * The snapshot; `hostReads` shares one host read per PID between the snapshots of a process
+   * on several devices (a second `cpuPercent()` right after the first would measure a
+   * microsecond-long interval).
+   */
+  #snapshot(hostReads: Map<number, HostRead> | undefined): GpuProcessSnapshot {
+    let read = hostReads?.get(this.pid);
+    if (read === undefined) {
+      read = this.#readHost();
+      hostReads?.set(this.pid, read);
+    }
+    const { host, cmdlineFallback } = read;
     let cmdline: string[];
     if (host === null) cmdline = cmdlineFallback;
     else if (isNA(host.cmdline)) cmdline = GpuProcess.failsafe(() => this.cmdline());
@@ -357,6 +377,12 @@ export class GpuProcess {
   toString(): string {
     return `GpuProcess(pid=${this.pid}, device=${this.device.displayIndex}, type=${this.#type}, gpuMemory=${this.gpuMemoryHuman()})`;
   }
+}
+
+/** A process's host snapshot, or the cmdline placeholder that says why there is none. */
+interface HostRead {
+  readonly host: ReturnType<HostProcess['asSnapshot']> | null;
+  readonly cmdlineFallback: string[];
 }
 
 function safeIsRunning(host: HostProcess): boolean {
