@@ -25,6 +25,7 @@ import {
   runSelection,
   waitForSelection,
   type DeviceCandidate,
+  type DeviceLock,
   type SelectDevicesOptions,
   type SelectionCriteria,
   type SelectionDecision,
@@ -75,24 +76,30 @@ function selectOptions(args: NviselArgs, env: NodeJS.ProcessEnv): SelectDevicesO
 interface Selection {
   readonly decision: SelectionDecision<DeviceCandidate>;
   readonly identifiers: readonly string[];
+  /** Locks taken (none after a timeout: each failed look releases its own). */
+  readonly locks: readonly DeviceLock[];
   /** Milliseconds waited when `--wait` ran out of time. */
   readonly waitedMs?: number;
 }
 
 /** One selection, or the waiting loop; a timeout comes back as the last look's outcome. */
 async function select(args: NviselArgs, options: SelectDevicesOptions, io: NviselIo): Promise<Selection> {
-  const wrap = (decision: SelectionDecision<DeviceCandidate>, waitedMs?: number): Selection => ({
+  const wrap = (decision: SelectionDecision<DeviceCandidate>, locks: readonly DeviceLock[], waitedMs?: number): Selection => ({
     decision,
     identifiers: identifiersOf(decision).map(String),
+    locks,
     ...(waitedMs === undefined ? {} : { waitedMs }),
   });
-  if (args.wait === undefined) return wrap(runSelection(undefined, options).decision);
+  if (args.wait === undefined) {
+    const outcome = runSelection(undefined, options);
+    return wrap(outcome.decision, outcome.locks);
+  }
   let said = '';
   try {
     const outcome = await waitForSelection(undefined, {
       ...options,
-      wait: args.wait,
-      interval: args.interval,
+      wait: args.wait === true ? true : args.wait / 1000, // the API takes numbers as seconds
+      interval: args.interval / 1000,
       labels: FLAG_LABELS,
       onProgress: (progress) => {
         if (progress.message === said) return;
@@ -100,10 +107,10 @@ async function select(args: NviselArgs, options: SelectDevicesOptions, io: Nvise
         io.stderr.write(`nvisel: waiting: ${progress.message}\n`);
       },
     });
-    return wrap(outcome.decision);
+    return wrap(outcome.decision, outcome.locks);
   } catch (error) {
     if (!(error instanceof DeviceWaitTimeoutError)) throw error;
-    return wrap(error.decision as SelectionDecision<DeviceCandidate>, error.waitedMs);
+    return wrap(error.decision as SelectionDecision<DeviceCandidate>, [], error.waitedMs);
   }
 }
 
@@ -171,9 +178,9 @@ export async function runNvisel(argv: readonly string[], io: NviselIo = { stdout
     `${waitedMs === undefined ? '' : ` after waiting ${(waitedMs / 1000).toFixed(1)}s`}. ${explainShortfall(selection.decision, criteria, required, FLAG_LABELS)}`;
   const cudaVisibleDevices = `CUDA_VISIBLE_DEVICES="${identifiers.join(',')}"\n`;
 
+  if (!enough) for (const lock of selection.locks) lock.release(); // nothing stays locked on failure
   if (args.command.length > 0) {
     if (!enough) {
-      releaseDeviceLocks();
       io.stderr.write(`nvisel: Not enough devices found${why()} Not running ${args.command[0]}.\n`);
       return EXIT.notEnough;
     }
