@@ -258,14 +258,17 @@ export function createGatherer(options: GatherOptions): (override?: Pick<GatherO
   const superuser = typeof process.geteuid === 'function' ? process.geteuid() === 0 : false;
   return (override = {}) => {
     const detail = override.detail ?? options.detail ?? 'table';
-    const processes: GpuProcessSnapshot[] = [];
-    const held: Maybe<number>[] = devices.map((device, i) => {
-      const migDevices = migs[i] ?? [];
-      const leaves: Device[] = migDevices.length > 0 ? migDevices : [device];
-      const all = leaves.flatMap((leaf) => GpuProcess.takeSnapshots(leaf.processes().values(), { failsafe: true }));
-      processes.push(...all.filter(keep));
-      return leaves.every((leaf) => leaf.processListsAvailable()) ? heldMemory(all) : NA;
-    });
+    // One takeSnapshots call for every GPU, so a process on several GPUs has its host facts
+    // (CPU percent above all) read once.
+    const leaves: Device[][] = devices.map((device, i) => ((migs[i] ?? []).length > 0 ? (migs[i] as Device[]) : [device]));
+    const all = GpuProcess.takeSnapshots(
+      leaves.flatMap((list) => list.flatMap((leaf) => [...leaf.processes().values()])),
+      { failsafe: true },
+    );
+    const processes = all.filter(keep);
+    const held: Maybe<number>[] = devices.map((device, i) =>
+      (leaves[i] ?? []).every((leaf) => leaf.processListsAvailable()) ? heldMemory(all.filter((p) => p.devicePhysicalIndex === device.index)) : NA,
+    );
     const wantClocks = override.clocks ?? options.clocks ?? false;
     const clocks = typeof wantClocks === 'function' ? wantClocks(processes) : wantClocks;
     const snapshot = (device: Device): DeviceSnapshot => (detail === 'full' ? device.asSnapshot() : tableSnapshot(device, { clocks }));

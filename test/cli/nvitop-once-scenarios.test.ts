@@ -68,6 +68,14 @@ describe('eight GPUs with real processes', () => {
       expect(row).toContain(` ${user.slice(0, 7)} `);
       expect(row).toMatch(/ \d+\.\d +\d+\.\d +\d+:\d\d {2}\S*node -e ["']setTimeout\(\(\) => \{\}, 120000\)["'] train-job-\d +│$/);
     }
+    // A process on two GPUs has its host facts read once: same %CPU, %MEM and TIME in both rows.
+    const twice = entries.filter((e, _, list) => list.filter((x) => x.pid === e.pid).length > 1).map((e) => e.pid);
+    expect(twice.length).toBeGreaterThan(0);
+    for (const pid of new Set(twice)) {
+      const hostColumns = rows.filter((r) => r.slice(5, 13).trim() === String(pid)).map((r) => r.slice(44, 66));
+      expect(hostColumns.length).toBeGreaterThan(1);
+      expect(new Set(hostColumns).size, `PID ${pid}: ${hostColumns.join(' / ')}`).toBe(1);
+    }
     // GPU 4's process is in both lists: type X.
     expect(rows.find((r) => r.startsWith('│   4 '))).toMatch(/^│ {3}4 +\d+ X /);
     // Separators between GPUs, none within one.
