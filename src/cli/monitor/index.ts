@@ -149,7 +149,6 @@ export async function runMonitor(options: MonitorOptions = {}): Promise<number> 
       terminal.input.on('data', onData);
       terminal.output.on('resize', onResize);
       painter.resize(size.rows, size.columns);
-      paint();
       refresh();
     } catch (error) {
       finish(1, error);
