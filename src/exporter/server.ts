@@ -47,7 +47,6 @@ export interface MetricsServer {
 const selectedNames = (url: URL): string[] => [...url.searchParams.getAll('name[]'), ...url.searchParams.getAll('name')];
 
 async function exposition(registry: Registry<RegistryContentType>, names: readonly string[]): Promise<string> {
-  if (names.length === 0) return registry.metrics();
   const parts: string[] = [];
   for (const name of new Set(names)) {
     if (registry.getSingleMetric(name) !== undefined) parts.push(await registry.getSingleMetricAsString(name));
@@ -57,6 +56,18 @@ async function exposition(registry: Registry<RegistryContentType>, names: readon
 
 function handler(options: MetricsServerOptions): http.RequestListener {
   const { registry } = options;
+  // Requests that arrive while the full exposition is being produced share it (one collection,
+  // one serialisation for a burst of scrapers).
+  let pending: Promise<string> | undefined;
+  const fullExposition = (): Promise<string> => {
+    if (pending === undefined) {
+      const current = registry.metrics().finally(() => {
+        if (pending === current) pending = undefined;
+      });
+      pending = current;
+    }
+    return pending;
+  };
   return (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const send = (status: number, type: string, body: string | Buffer, headers: http.OutgoingHttpHeaders = {}) => {
@@ -75,7 +86,8 @@ function handler(options: MetricsServerOptions): http.RequestListener {
       send(404, 'text/plain; charset=utf-8', 'Not Found. Metrics are at /metrics.\n');
       return;
     }
-    exposition(registry, selectedNames(url)).then(
+    const names = selectedNames(url);
+    (names.length === 0 ? fullExposition() : exposition(registry, names)).then(
       (text) => {
         const gzip = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
         if (gzip) send(200, registry.contentType, gzipSync(text), { 'Content-Encoding': 'gzip' });
