@@ -164,7 +164,6 @@ export function shortfallError(outcome: SelectionOutcome, required: number, labe
  * `lock`, the selected devices are locked (see {@link tryLockDevice}) and devices locked by
  * other live processes are skipped.
  *
- * @param devices - devices to choose from (default: all GPUs, or the inherited ones).
  * @returns identifiers in the requested format; an empty array when nothing fits and
  *   `minCount` is 0.
  * @throws {@link NotEnoughDevicesError} when fewer than `minCount` devices fit (its message names
@@ -174,10 +173,19 @@ export function shortfallError(outcome: SelectionOutcome, required: number, labe
  * @example
  * ```ts
  * process.env.CUDA_VISIBLE_DEVICES = selectDevices({ format: 'uuid', minCount: 4, minFreeMemory: '8GiB' }).join(',');
- * selectDevices(Device.all().slice(0, 4), { maxCount: 1 }); // [3]
  * ```
  */
 export function selectDevices<F extends SelectFormat = 'index'>(options?: SelectDevicesOptions & { format?: F }): SelectResult<F>;
+/**
+ * Same, choosing among `devices` (leaf devices: a MIG-enabled GPU stands for its MIG devices).
+ *
+ * @param devices - devices to choose from (`null`/`undefined`: all GPUs, or the inherited ones).
+ *
+ * @example
+ * ```ts
+ * selectDevices(Device.all().slice(0, 4), { maxCount: 1 }); // [3]
+ * ```
+ */
 export function selectDevices<F extends SelectFormat = 'index'>(
   devices: Iterable<Device> | null | undefined,
   options?: SelectDevicesOptions & { format?: F },

@@ -92,6 +92,16 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
  * ```
  */
 export function waitForDevices<F extends SelectFormat = 'index'>(options?: WaitForDevicesOptions & { format?: F }): Promise<SelectResult<F>>;
+/**
+ * Same, choosing among `devices`.
+ *
+ * @param devices - devices to choose from (`null`/`undefined`: all GPUs, or the inherited ones).
+ *
+ * @example
+ * ```ts
+ * await waitForDevices(Device.all().slice(0, 4), { maxCount: 1, minFreeMemory: '20GiB', wait: '1h' });
+ * ```
+ */
 export function waitForDevices<F extends SelectFormat = 'index'>(
   devices: Iterable<Device> | null | undefined,
   options?: WaitForDevicesOptions & { format?: F },
