@@ -162,6 +162,25 @@ describe('modes, messages and exit codes', () => {
     }
   });
 
+  it('under `watch` (stdout not a terminal, parent sh, grandparent watch): a hint, exit 1', async () => {
+    const { mkdtempSync, rmSync, symlinkSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { execFile } = await import('node:child_process');
+    const { BIN } = await import('./nvitop-run.js');
+    // A process whose name (comm) is 'watch': a shell started through a link named watch, which
+    // runs `sh run.sh`, which runs nvitop (and then reports its exit status).
+    const dir = mkdtempSync(path.join(tmpdir(), 'nvitop-watch-'));
+    const watch = path.join(dir, 'watch');
+    symlinkSync('/bin/sh', watch);
+    writeFileSync(path.join(dir, 'run.sh'), `'${process.execPath}' '${BIN}' -1 > /dev/null\necho "rc=$?" >&2\n`);
+    const stderr = await new Promise<string>((resolve) => {
+      execFile(watch, ['-c', `sh '${path.join(dir, 'run.sh')}'; true`], { env }, (_error, _stdout, text) => resolve(text));
+    });
+    rmSync(dir, { recursive: true, force: true });
+    expect(stderr).toBe('HINT: You are running nvitop under the watch command. Please try nvitop -m directly.\nrc=1\n');
+  });
+
   it('--help and --version exit 0 without touching NVML', async () => {
     const noLibrary = { ...process.env, NVITOP_NVML_LIBRARY: '/nonexistent/libnvidia-ml.so.1' };
     const help = await runNvitop(['--help'], noLibrary);
