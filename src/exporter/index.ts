@@ -23,5 +23,13 @@ export { loadTlsSettings, checkTlsPairing, checkTlsFiles, TlsConfigError, type T
 export { registerProcessMetrics, NON_COUNTER_TOTALS } from './process-metrics.js';
 export { guessIpAddress } from './ip-address.js';
 export { collectSample, exportableDevices, type ExporterSample, type DeviceSample, type DeviceLabels } from './sample.js';
-export { exportedMetricNames, exposedName, type MetricUnit } from './metrics.js';
+export {
+  exportedMetricNames,
+  exposedName,
+  type MetricUnit,
+  type DeviceFacts,
+  type HostFacts,
+  type LinkFacts,
+  type ProcessFacts,
+} from './metrics.js';
 export { SingleFlight } from './single-flight.js';

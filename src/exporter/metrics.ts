@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { MiB, isNA, type Maybe, type host } from '../core/index.js';
+import { MiB, isNA, type ClockInfos, type Maybe, type SwapMemoryInfo, type ThroughputInfo, type VirtualMemoryInfo, type host } from '../core/index.js';
 
 type NetIoCounters = host.NetIoCounters;
 type DiskIoCounters = host.DiskIoCounters;
@@ -70,16 +70,16 @@ const mib = (bytes: Maybe<number>): Maybe<number> => (isNA(bytes) ? bytes : byte
 const per1000 = (milli: Maybe<number>): Maybe<number> => (isNA(milli) ? milli : milli / 1000);
 const per1024 = (kib: Maybe<number>): Maybe<number> => (isNA(kib) ? kib : kib / 1024);
 
-/** Host facts read once per collection, the source of {@link HOST_GAUGES}. */
+/** Host facts read once per collection, the source of `HOST_GAUGES`. */
 export interface HostFacts {
   /** Seconds since boot. */
   readonly uptime: Maybe<number>;
   /** CPU percent since the previous collection. */
   readonly cpuPercent: Maybe<number>;
   /** Memory in bytes and percent. */
-  readonly virtualMemory: { readonly total: number; readonly used: number; readonly free: number; readonly percent: number };
+  readonly virtualMemory: VirtualMemoryInfo;
   /** Swap in bytes and percent. */
-  readonly swapMemory: { readonly total: number; readonly used: number; readonly free: number; readonly percent: number };
+  readonly swapMemory: SwapMemoryInfo;
   /** 1, 5, 15 minute load averages. */
   readonly loadAverage: Maybe<readonly [number, number, number]>;
 }
@@ -125,7 +125,7 @@ export const DISK_USAGE_GAUGES: readonly GaugeSpec<DiskUsage>[] = [
   { name: 'host_disk_usage_percent', unit: 'Percentage', help: 'Host disk usage percent (%).', read: (u) => u.percent },
 ];
 
-/** The device facts one collection reads (raw units: bytes, mW, KiB/s), source of {@link DEVICE_GAUGES}. */
+/** The device facts one collection reads (raw units: bytes, mW, KiB/s), source of `DEVICE_GAUGES`. */
 export interface DeviceFacts {
   /** GPU utilization in percent. */
   readonly gpuUtilization: Maybe<number>;
@@ -144,7 +144,7 @@ export interface DeviceFacts {
   /** Used memory in percent. */
   readonly memoryPercent: Maybe<number>;
   /** Current clocks in MHz. */
-  readonly clocks: { readonly sm: Maybe<number>; readonly memory: Maybe<number>; readonly graphics: Maybe<number>; readonly video: Maybe<number> };
+  readonly clocks: ClockInfos;
   /** Power draw in mW. */
   readonly powerUsage: Maybe<number>;
   /** Power limit in mW. */
@@ -154,11 +154,11 @@ export interface DeviceFacts {
   /** Fan speed in percent. */
   readonly fanSpeed: Maybe<number>;
   /** PCIe throughput in KiB/s. */
-  readonly pcie: { readonly tx: Maybe<number>; readonly rx: Maybe<number> };
+  readonly pcie: ThroughputInfo;
   /** NVLink throughput summed over links, KiB/s. */
-  readonly nvlinkTotal: { readonly tx: Maybe<number>; readonly rx: Maybe<number> };
+  readonly nvlinkTotal: ThroughputInfo;
   /** NVLink throughput averaged over links, KiB/s. */
-  readonly nvlinkMean: { readonly tx: Maybe<number>; readonly rx: Maybe<number> };
+  readonly nvlinkMean: ThroughputInfo;
 }
 
 /** Per-device gauges, labelled by {@link DEVICE_LABELS}. */
@@ -203,7 +203,7 @@ export const LINK_GAUGES: readonly GaugeSpec<LinkFacts>[] = [
 
 /**
  * The process facts one collection reads (a subset of `GpuProcessSnapshot`, raw units), the
- * source of {@link PROCESS_GAUGES} and of `process_info_info`.
+ * source of `PROCESS_GAUGES` and of `process_info_info`.
  */
 export interface ProcessFacts {
   /** Process id. */

@@ -10,6 +10,11 @@ import { collectDefaultMetrics, type Registry, type RegistryContentType } from '
  * prom-client default gauges whose names end in `_total`, which `promtool check metrics` rejects
  * for a non-counter. Each duplicates the sum of its typed sibling (`nodejs_active_handles{type}`,
  * …), so dropping them loses nothing.
+ *
+ * @example
+ * ```ts
+ * NON_COUNTER_TOTALS.includes('nodejs_active_handles_total'); // true
+ * ```
  */
 export const NON_COUNTER_TOTALS: readonly string[] = [
   'nodejs_active_handles_total',

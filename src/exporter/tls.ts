@@ -38,7 +38,19 @@ export interface HttpsSettings {
   readonly rejectUnauthorized: boolean;
 }
 
-/** A TLS setting that breaks a pairing rule (a usage error) or names a missing file. */
+/**
+ * A TLS setting that breaks a pairing rule (a usage error) or names a missing, unreadable or
+ * malformed file.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   loadTlsSettings({ certfile: 'cert.pem' });
+ * } catch (error) {
+ *   if (error instanceof TlsConfigError) console.error(error.kind, error.message); // 'usage' …
+ * }
+ * ```
+ */
 export class TlsConfigError extends Error {
   /** `'usage'`: flags that do not go together; `'file'`: a file that is missing or unreadable. */
   readonly kind: 'usage' | 'file';
