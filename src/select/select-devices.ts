@@ -5,13 +5,14 @@
  *
  * @module
  */
+import { hostname } from 'node:os';
 import { Device, InvalidInputError } from '../core/index.js';
 import type { DeviceIndex } from './candidate.js';
 import { decideDevices, type Rejection, type SelectionDecision } from './decide.js';
 import { NotEnoughDevicesError } from './errors.js';
 import { explainShortfall, unmetConstraints, type ConstraintLabels } from './explain.js';
 import { gatherCandidates, type DeviceCandidate } from './gather.js';
-import { ensureLockDirectory, tryLockDevice, type DeviceLock } from './lock/index.js';
+import { ensureLockDirectory, ownerState, tryLockDevice, type DeviceLock } from './lock/index.js';
 import { normalizeSelectOptions, type SelectDevicesOptions, type SelectFormat, type SelectionCriteria } from './options.js';
 
 /**
@@ -71,7 +72,13 @@ function lockOptions(options: SelectDevicesOptions): { dir?: string; ownerPid?: 
   const lock = options.lock;
   if (lock === undefined || lock === null || lock === false) return null;
   if (lock === true) return {};
-  if (typeof lock === 'object') return lock;
+  if (typeof lock === 'object') {
+    const pid = lock.ownerPid;
+    if (pid !== undefined && (!Number.isSafeInteger(pid) || pid <= 0 || ownerState({ pid, host: hostname() }) === 'gone')) {
+      throw new InvalidInputError('lock owner PID', pid, 'the PID of a running process');
+    }
+    return lock;
+  }
   throw new InvalidInputError('lock', lock, 'true, false or { dir?, ownerPid? }');
 }
 

@@ -151,6 +151,7 @@ describe('exit codes', () => {
     [['-f'], 'argument --min-free-memory/-f: expected one argument'],
     [['--wait', '5 minutes'], "argument --wait: Invalid duration: '5 minutes'"],
     [['--lock'], '--lock needs an owner that outlives nvisel'],
+    [['--lock', '999999999'], 'Invalid lock owner PID: 999999999. Expected the PID of a running process.'],
     [['--m', '1'], 'ambiguous option: --m could match --min-count, --max-count, --min-free-memory'],
   ])('2 for bad arguments: %j', (args, message) => {
     const run = nvisel(args, env);
