@@ -101,8 +101,9 @@ describe('process filters', () => {
       ['-g', (t) => t.includes('G')],
       ['-G', (t) => t === 'G'],
     ];
-    for (const [flag, keep] of cases) {
-      const { stdout, code } = await runNvitop(['-1', flag], env);
+    const results = await Promise.all(cases.map(([flag]) => runNvitop(['-1', flag], env)));
+    for (const [i, [flag, keep]] of cases.entries()) {
+      const { stdout, code } = results[i]!;
       expect(code, flag).toBe(0);
       const want = expected((e) => keep(e.type));
       expect(want.length, flag).toBeGreaterThan(0);
@@ -121,15 +122,17 @@ describe('process filters', () => {
   });
 
   it.runIf(asRoot)('-u without names keeps the current user; -u NAME keeps that user; other users are dimmed', async () => {
-    const own = await runNvitop(['-1', '-u'], env);
+    const [own, theirs, both, colored] = await Promise.all([
+      runNvitop(['-1', '-u'], env),
+      runNvitop(['-1', '-u', 'nobody'], env),
+      runNvitop(['-1', '-u', 'nobody', me], env),
+      runNvitop(['-1', '--force-color'], env),
+    ]);
     expect(shown(own.stdout)).toEqual(expected((e) => owner.get(e.pid) === me));
-    const theirs = await runNvitop(['-1', '-u', 'nobody'], env);
     expect(shown(theirs.stdout)).toEqual(expected((e) => owner.get(e.pid) === 'nobody'));
     expect(shown(theirs.stdout)).toHaveLength(2);
-    const both = await runNvitop(['-1', '-u', 'nobody', me], env);
     expect(shown(both.stdout)).toEqual(expected(() => true));
-    // Colour: root is the superuser, so nobody's rows are not dimmed for root (as nvitop)...
-    const colored = await runNvitop(['-1', '--force-color'], env);
+    // Colour: root is the superuser, so nobody's rows are not dimmed for root (as nvitop).
     expect(colored.stdout).not.toContain('\x1b[2m');
     expect(colored.stdout).toMatch(/\x1b\[1;33mroot\x1b\[0m\x1b\[1m@/);
   });
