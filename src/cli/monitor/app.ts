@@ -9,7 +9,7 @@
 import { isNA, type GpuProcessSnapshot } from '../../core/index.js';
 import { sortNatural } from '../render/process-panel.js';
 import type { RenderOptions, StatusData } from '../render/types.js';
-import type { Canvas } from './canvas.js';
+import { Canvas } from './canvas.js';
 import { MonitorHistories } from './histories.js';
 import type { InputEvent, KeyEvent, MouseEvent } from './keys.js';
 import type { MonitorMode } from './options.js';
@@ -743,9 +743,8 @@ export class MonitorApp {
 
   private finish(canvas: Canvas): Canvas {
     if (!this.options.render.ascii) return canvas;
-    const lines = canvas.toLines();
-    const out = canvas.window(0, canvas.rows);
-    lines.forEach((line, row) => {
+    const out = new Canvas(canvas.rows, canvas.columns);
+    canvas.toLines().forEach((line, row) => {
       let x = 0;
       for (const segment of line) x = out.text(row, x, toAscii(segment.text), segment.style);
     });

@@ -1,17 +1,20 @@
 /**
  * A character grid the monitor's screens draw on, curses style: write styled text at a row and
- * column, restyle a span, draw {@link Line}s from the shared renderers, then hand the result to
- * the painter as lines.
+ * column, restyle a span, draw {@link Line}s from the shared renderers, then hand it to the
+ * painter.
  *
  * @module
  */
+import { charWidth } from '../render/text.js';
 import type { Line, Segment, Style } from '../render/types.js';
 import { styleKey } from './sgr.js';
-import { charWidth } from '../render/text.js';
 
-interface Cell {
-  ch: string;
-  style: Style | undefined;
+/** One row of cells: characters (`''` for the right half of a wide character) and styles. */
+export interface CellRow {
+  /** One entry per column. */
+  readonly chars: readonly string[];
+  /** One entry per column. */
+  readonly styles: readonly (Style | undefined)[];
 }
 
 /**
@@ -26,7 +29,8 @@ interface Cell {
  * ```
  */
 export class Canvas {
-  private readonly cells: Cell[][];
+  private readonly chars: string[][];
+  private readonly styles: (Style | undefined)[][];
 
   /**
    * @param rows height in rows
@@ -40,7 +44,8 @@ export class Canvas {
     readonly rows: number,
     readonly columns: number,
   ) {
-    this.cells = Array.from({ length: rows }, () => Array.from({ length: columns }, () => ({ ch: ' ', style: undefined })));
+    this.chars = Array.from({ length: rows }, () => new Array<string>(columns).fill(' '));
+    this.styles = Array.from({ length: rows }, () => new Array<Style | undefined>(columns).fill(undefined));
   }
 
   /**
@@ -54,13 +59,19 @@ export class Canvas {
    */
   text(row: number, column: number, text: string, style?: Style): number {
     let x = column;
-    const cells = this.cells[row];
+    const chars = this.chars[row];
+    const styles = this.styles[row];
     for (const ch of text) {
-      const width = charWidth(ch);
+      const code = ch.charCodeAt(0);
+      const width = code >= 0x20 && code < 0x7f ? 1 : charWidth(ch);
       if (width === 0) continue;
-      if (cells !== undefined && x >= 0 && x + width <= this.columns) {
-        cells[x] = { ch, style };
-        if (width === 2) cells[x + 1] = { ch: '', style };
+      if (chars !== undefined && styles !== undefined && x >= 0 && x + width <= this.columns) {
+        chars[x] = ch;
+        styles[x] = style;
+        if (width === 2) {
+          chars[x + 1] = '';
+          styles[x + 1] = style;
+        }
       }
       x += width;
     }
@@ -91,11 +102,17 @@ export class Canvas {
    * ```
    */
   restyle(row: number, column: number, width: number, patch: Style, replace = false): void {
-    const cells = this.cells[row];
-    if (cells === undefined) return;
+    const styles = this.styles[row];
+    if (styles === undefined) return;
+    const merged = new Map<Style | undefined, Style>();
     for (let x = Math.max(0, column); x < Math.min(this.columns, column + width); x += 1) {
-      const cell = cells[x] as Cell;
-      cell.style = replace ? patch : { ...cell.style, ...patch };
+      const old = styles[x];
+      let next = replace ? patch : merged.get(old);
+      if (next === undefined) {
+        next = { ...old, ...patch };
+        merged.set(old, next);
+      }
+      styles[x] = next;
     }
   }
 
@@ -108,12 +125,19 @@ export class Canvas {
    * ```
    */
   mapStyles(fn: (style: Style | undefined) => Style | undefined): void {
-    for (const cells of this.cells) for (const cell of cells) cell.style = fn(cell.style);
+    const mapped = new Map<Style | undefined, Style | undefined>();
+    for (const styles of this.styles) {
+      for (let x = 0; x < styles.length; x += 1) {
+        const old = styles[x];
+        if (!mapped.has(old)) mapped.set(old, fn(old));
+        styles[x] = mapped.get(old);
+      }
+    }
   }
 
   /**
-   * A copy of `rows` rows starting at `top` (rows past the end are blank): the part of a tall
-   * screen the terminal shows.
+   * The `rows` rows starting at `top` (rows past the end are blank) as a canvas of their own:
+   * the part of a tall screen the terminal shows. The rows are shared, not copied.
    *
    * @example
    * ```ts
@@ -123,10 +147,26 @@ export class Canvas {
   window(top: number, rows: number): Canvas {
     const out = new Canvas(rows, this.columns);
     for (let r = 0; r < rows; r += 1) {
-      const source = this.cells[top + r];
-      if (source !== undefined) out.cells[r] = source.map((c) => ({ ...c }));
+      const chars = this.chars[top + r];
+      const styles = this.styles[top + r];
+      if (chars !== undefined && styles !== undefined) {
+        out.chars[r] = chars;
+        out.styles[r] = styles;
+      }
     }
     return out;
+  }
+
+  /**
+   * One row's cells (what the painter compares).
+   *
+   * @example
+   * ```ts
+   * canvas.cellRow(0).chars.join('');
+   * ```
+   */
+  cellRow(row: number): CellRow {
+    return { chars: this.chars[row] ?? [], styles: this.styles[row] ?? [] };
   }
 
   /**
@@ -138,7 +178,7 @@ export class Canvas {
    * ```
    */
   rowText(row: number): string {
-    return (this.cells[row] ?? []).map((c) => c.ch).join('');
+    return (this.chars[row] ?? []).join('');
   }
 
   /**
@@ -146,27 +186,29 @@ export class Canvas {
    *
    * @example
    * ```ts
-   * painter.paint(canvas.toLines());
+   * canvas.toLines().length; // canvas.rows
    * ```
    */
   toLines(): Line[] {
-    return this.cells.map((cells) => {
+    return this.chars.map((chars, r) => {
+      const styles = this.styles[r] as (Style | undefined)[];
       const segments: Segment[] = [];
       let text = '';
       let style: Style | undefined;
       let key: string | undefined;
-      for (const cell of cells) {
-        if (cell.ch === '') continue;
-        const k = styleKey(cell.style);
+      for (let x = 0; x < chars.length; x += 1) {
+        const ch = chars[x] as string;
+        if (ch === '') continue;
+        const k = styleKey(styles[x]);
         if (k !== key && text.length > 0) {
           segments.push(style === undefined ? { text } : { text, style });
           text = '';
         }
         if (k !== key) {
           key = k;
-          style = cell.style;
+          style = styles[x];
         }
-        text += cell.ch;
+        text += ch;
       }
       if (text.length > 0) segments.push(style === undefined ? { text } : { text, style });
       return segments;

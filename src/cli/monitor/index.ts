@@ -61,7 +61,7 @@ export async function runMonitor(options: MonitorOptions = {}): Promise<number> 
 
     const paint = (): void => {
       if (finished) return;
-      painter.paint(app.frame(size.rows, size.columns).toLines());
+      painter.paint(app.frame(size.rows, size.columns));
     };
     const refresh = (): void => {
       if (finished) return;

@@ -5,53 +5,60 @@
  *
  * @module
  */
+import { charWidth } from '../render/text.js';
 import type { Line, Style } from '../render/types.js';
+import type { Canvas, CellRow } from './canvas.js';
 import { moveTo, SGR_RESET } from './escapes.js';
 import { sgr, styleKey, type SgrOptions } from './sgr.js';
-import { charWidth } from '../render/text.js';
-
-interface Cell {
-  /** The character; `''` for the right half of a wide character. */
-  readonly ch: string;
-  readonly key: string;
-  readonly style: Style | undefined;
-}
-
-const BLANK: Cell = { ch: ' ', key: '', style: undefined };
 
 /**
  * A line as exactly `columns` cells (cut or padded with blanks).
  *
  * @example
  * ```ts
- * lineToCells([{ text: 'ab' }], 4).map((c) => c.ch).join(''); // 'ab  '
+ * lineToCells([{ text: 'ab' }], 4).chars.join(''); // 'ab  '
  * ```
  */
-export function lineToCells(line: Line, columns: number): readonly Cell[] {
-  const cells: Cell[] = [];
+export function lineToCells(line: Line, columns: number): CellRow {
+  const chars: string[] = [];
+  const styles: (Style | undefined)[] = [];
   outer: for (const segment of line) {
-    const key = styleKey(segment.style);
     for (const ch of segment.text) {
       const width = charWidth(ch);
       if (width === 0) continue;
-      if (cells.length + width > columns) break outer;
-      cells.push({ ch, key, style: segment.style });
-      if (width === 2) cells.push({ ch: '', key, style: segment.style });
+      if (chars.length + width > columns) break outer;
+      chars.push(ch);
+      styles.push(segment.style);
+      if (width === 2) {
+        chars.push('');
+        styles.push(segment.style);
+      }
     }
   }
-  while (cells.length < columns) cells.push(BLANK);
-  return cells;
+  while (chars.length < columns) {
+    chars.push(' ');
+    styles.push(undefined);
+  }
+  return { chars, styles };
 }
 
-function sameCell(a: Cell | undefined, b: Cell | undefined): boolean {
-  return a !== undefined && b !== undefined && a.ch === b.ch && a.key === b.key;
+interface ScreenRow {
+  readonly chars: readonly string[];
+  readonly styles: readonly (Style | undefined)[];
+}
+
+function sameCell(a: ScreenRow, b: ScreenRow, x: number): boolean {
+  if (a.chars[x] !== b.chars[x]) return false;
+  const s = a.styles[x];
+  const t = b.styles[x];
+  return s === t || styleKey(s) === styleKey(t);
 }
 
 /** Paints frames on a terminal, writing only what changed since the last frame. */
 export class Painter {
   private rows = 0;
   private columns = 0;
-  private screen: (readonly Cell[] | undefined)[] = [];
+  private screen: (ScreenRow | undefined)[] = [];
   private bytes = 0;
 
   /**
@@ -108,9 +115,27 @@ export class Painter {
     return this.bytes;
   }
 
+  private rowOf(frame: readonly Line[] | Canvas, row: number): ScreenRow {
+    if (Array.isArray(frame)) return lineToCells((frame as readonly Line[])[row] ?? [], this.columns);
+    const canvas = frame as Canvas;
+    const cells = canvas.cellRow(row);
+    if (cells.chars.length === this.columns && canvas.columns === this.columns) return cells;
+    // Another width: cut or pad.
+    const chars = cells.chars.slice(0, this.columns);
+    const styles = cells.styles.slice(0, this.columns);
+    if (chars[chars.length - 1] !== undefined && cells.chars[this.columns] === '') {
+      chars[chars.length - 1] = ' ';
+    }
+    while (chars.length < this.columns) {
+      chars.push(' ');
+      styles.push(undefined);
+    }
+    return { chars, styles };
+  }
+
   /**
-   * Paint a frame (one {@link Line} per screen row; missing rows are blank, extra rows and
-   * columns are cut). Returns the number of bytes written.
+   * Paint a frame: a canvas, or one {@link Line} per screen row (missing rows are blank, extra
+   * rows and columns are cut). Returns the number of bytes written.
    *
    * @example
    * ```ts
@@ -118,34 +143,38 @@ export class Painter {
    * painter.paint([[{ text: 'GPU 0', style: { fg: 'green' } }]]); // 0: nothing changed
    * ```
    */
-  paint(frame: readonly Line[]): number {
+  paint(frame: readonly Line[] | Canvas): number {
     let out = '';
+    const last = this.columns - 1;
     for (let row = 0; row < this.rows; row += 1) {
-      const cells = lineToCells(frame[row] ?? [], this.columns);
+      const cells = this.rowOf(frame, row);
       const old = this.screen[row];
       let first = 0;
-      let last = this.columns - 1;
+      let end = last;
       if (old !== undefined) {
-        while (first < this.columns && sameCell(cells[first], old[first])) first += 1;
-        if (first === this.columns) continue;
-        while (last > first && sameCell(cells[last], old[last])) last -= 1;
+        while (first <= last && sameCell(cells, old, first)) first += 1;
+        if (first > last) continue;
+        while (end > first && sameCell(cells, old, end)) end -= 1;
         // Never start or end inside a wide character.
-        while (first > 0 && cells[first]?.ch === '') first -= 1;
-        while (last < this.columns - 1 && (cells[last + 1]?.ch === '' || old[last + 1]?.ch === '')) last += 1;
+        while (first > 0 && (cells.chars[first] === '' || old.chars[first] === '')) first -= 1;
+        while (end < last && (cells.chars[end + 1] === '' || old.chars[end + 1] === '')) end += 1;
       }
       out += moveTo(row, first);
       let key: string | undefined;
-      for (let column = first; column <= last; column += 1) {
-        const cell = cells[column] as Cell;
-        if (cell.ch === '') continue;
-        if (cell.key !== key) {
-          out += sgr(cell.style, this.options);
-          key = cell.key;
+      for (let column = first; column <= end; column += 1) {
+        const ch = cells.chars[column] as string;
+        if (ch === '') continue;
+        const style = cells.styles[column];
+        const k = styleKey(style);
+        if (k !== key) {
+          out += sgr(style, this.options);
+          key = k;
         }
-        out += cell.ch;
+        out += ch;
       }
       out += SGR_RESET;
-      this.screen[row] = cells;
+      // Keep a copy: the caller's rows may be reused.
+      this.screen[row] = { chars: [...cells.chars], styles: [...cells.styles] };
     }
     if (out.length === 0) return 0;
     this.write(out);

@@ -40,8 +40,19 @@ function colorParam(color: ColorName | number, background: boolean): string {
  * styleKey({ fg: 'red', bold: true }) === styleKey({ bold: true, fg: 'red' }); // true
  * ```
  */
+const keys = new WeakMap<Style, string>();
+
 export function styleKey(style: Style | undefined): string {
   if (style === undefined) return '';
+  let key = keys.get(style);
+  if (key === undefined) {
+    key = computeKey(style);
+    keys.set(style, key);
+  }
+  return key;
+}
+
+function computeKey(style: Style): string {
   return [
     style.fg ?? '',
     style.bg ?? '',

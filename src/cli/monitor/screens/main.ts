@@ -127,17 +127,22 @@ export function formatClock(date: Date): string {
  */
 export function drawMain(ctx: MainContext): MainDrawing {
   const { data, width } = ctx;
-  let full: Line[] = [];
-  let compact: Line[] = [];
-  if (data !== undefined) {
-    full = devicePanelLines(data, width, false, ctx.render);
-    compact = devicePanelLines(data, width, true, ctx.render);
-  }
   const natural = ctx.order === 'natural' && !ctx.reverse;
   const processFull = processPanelHeight({ processes: ctx.processes, separators: natural });
-  const heights = data === undefined ? undefined : { deviceFull: full.length + 1, deviceCompact: compact.length + 1, processFull };
-  const layout = chooseLayout(ctx.mode, ctx.rows, heights, ctx.render.ascii);
-  const deviceLines = layout.device ? compact : full;
+  let deviceLines: Line[] = [];
+  let layout: MainLayout;
+  if (data === undefined) {
+    layout = chooseLayout(ctx.mode, ctx.rows, undefined, ctx.render.ascii);
+  } else if (ctx.mode === 'auto') {
+    // The full form has one more header row and one more row per GPU than the compact one.
+    const compact = devicePanelLines(data, width, true, ctx.render);
+    const heights = { deviceCompact: compact.length + 1, deviceFull: compact.length + 1 + data.devices.length + 1, processFull };
+    layout = chooseLayout(ctx.mode, ctx.rows, heights, ctx.render.ascii);
+    deviceLines = layout.device ? compact : devicePanelLines(data, width, false, ctx.render);
+  } else {
+    layout = chooseLayout(ctx.mode, ctx.rows, undefined, ctx.render.ascii);
+    deviceLines = devicePanelLines(data, width, layout.device, ctx.render);
+  }
   const separators = natural && !layout.process;
   const hostHeight = data === undefined ? 0 : layout.host ? HOST_COMPACT_HEIGHT : HOST_FULL_HEIGHT;
   const processHeight = processPanelHeight({ processes: ctx.processes, separators });
