@@ -29,6 +29,7 @@ import {
   processReadingFromSnapshot,
   readDevice,
   readProcess,
+  type HostReading,
 } from './sampling.js';
 import type { SnapshotResult } from './snapshots.js';
 import { collectInBackground, setDefaultCollector, type BackgroundCollection, type BackgroundOptions, type OnCollect } from './background.js';
@@ -482,7 +483,8 @@ export class ResourceMetricCollector extends EventEmitter<CollectorEvents> {
       addDeviceValues(values, this.#deviceKeys[i] as readonly string[], reading ?? null);
     }
     this.#guard('processes', () => {
-      for (const { process, scope } of processes) addProcessValues(values, process.pid, scope, readProcess(process));
+      const hostCache = new Map<number, HostReading>();
+      for (const { process, scope } of processes) addProcessValues(values, process.pid, scope, readProcess(process, hostCache));
     });
     const sample: Sample = { time, epoch, values };
     this.#record(sample);

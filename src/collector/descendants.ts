@@ -49,12 +49,15 @@ export class DescendantFilter {
       return [];
     }
     let table: Map<number, number> | undefined;
-    const seen = new Set<number>();
+    const identities = new Map<number, HostProcess | null>(); // one lookup per PID per call
     const kept: T[] = [];
     for (const item of processes) {
       const pid = item.process.pid;
-      seen.add(pid);
-      const identity = hostOf(item.process);
+      let identity = identities.get(pid);
+      if (identity === undefined) {
+        identity = hostOf(item.process);
+        identities.set(pid, identity);
+      }
       let verdict = this.#verdicts.get(pid);
       if (verdict === undefined || verdict.identity !== identity) {
         let descendant = false;
@@ -67,8 +70,8 @@ export class DescendantFilter {
       }
       if (verdict.descendant) kept.push(item);
     }
-    if (this.#verdicts.size > seen.size) {
-      for (const pid of this.#verdicts.keys()) if (!seen.has(pid)) this.#verdicts.delete(pid);
+    if (this.#verdicts.size > identities.size) {
+      for (const pid of this.#verdicts.keys()) if (!identities.has(pid)) this.#verdicts.delete(pid);
     }
     return kept;
   }

@@ -39,9 +39,19 @@ function tryRead(read: () => Maybe<number>): number {
 /** Adds the host metrics to `into` (nvitop leaves the load average out where there is none). */
 export function addHostValues(into: Map<string, number>): void {
   into.set(HOST_METRICS.cpuPercent, tryRead(() => host.cpuPercent()));
-  into.set(HOST_METRICS.memoryPercent, tryRead(() => host.memoryPercent()));
+  // One read of the memory figures for both keys (host.memoryPercent() is virtualMemory().percent).
+  let memoryPercent = Number.NaN;
+  let memoryUsed = Number.NaN;
+  try {
+    const memory = host.virtualMemory();
+    memoryPercent = memory.percent;
+    memoryUsed = memory.used / GiB;
+  } catch {
+    // NaN: not available
+  }
+  into.set(HOST_METRICS.memoryPercent, memoryPercent);
   into.set(HOST_METRICS.swapPercent, tryRead(() => host.swapPercent()));
-  into.set(HOST_METRICS.memoryUsed, tryRead(() => host.virtualMemory().used / GiB));
+  into.set(HOST_METRICS.memoryUsed, memoryUsed);
   let load: Maybe<readonly [number, number, number]>;
   try {
     load = host.loadAverage();
@@ -82,32 +92,40 @@ export function addDeviceValues(into: Map<string, number>, keys: readonly string
   }
 }
 
-/** Reads the recorded values of a GPU process (host facts in one `oneshot()`; failures → NaN). */
-export function readProcess(process: GpuProcess): ProcessReading {
-  let hostProcess: HostProcess | null = null;
+/** The host part of a process reading (shared by the entries of one PID on several devices). */
+export type HostReading = Pick<ProcessReading, 'cpuPercent' | 'hostMemory' | 'hostMemoryPercent' | 'runningTime'>;
+
+const NO_HOST: HostReading = Object.freeze({ cpuPercent: Number.NaN, hostMemory: Number.NaN, hostMemoryPercent: Number.NaN, runningTime: Number.NaN });
+
+/** Reads the host facts of a GPU process in one `oneshot()` (failures → NaN). */
+export function readHost(process: GpuProcess): HostReading {
+  let hp: HostProcess;
   try {
-    hostProcess = process.host;
+    hp = process.host;
   } catch {
-    hostProcess = null;
+    return NO_HOST;
   }
-  let cpuPercent = Number.NaN;
-  let hostMemory = Number.NaN;
-  let hostMemoryPercent = Number.NaN;
-  let runningTime = Number.NaN;
-  if (hostProcess !== null) {
-    const hp = hostProcess;
-    hp.oneshot(() => {
-      cpuPercent = tryRead(() => hp.cpuPercent());
-      hostMemory = tryRead(() => hp.memoryInfo().rss);
-      hostMemoryPercent = tryRead(() => hp.memoryPercent());
-      runningTime = tryRead(() => hp.runningTime());
-    });
+  return hp.oneshot(() => ({
+    cpuPercent: tryRead(() => hp.cpuPercent()),
+    hostMemory: tryRead(() => hp.memoryInfo().rss),
+    hostMemoryPercent: tryRead(() => hp.memoryPercent()),
+    runningTime: tryRead(() => hp.runningTime()),
+  }));
+}
+
+/**
+ * Reads the recorded values of a GPU process. `hostCache` (PID → host facts) makes a process
+ * listed on several devices read its host facts once per sample: besides the cost, a second
+ * `cpuPercent()` right after the first would measure a microsecond-long interval.
+ */
+export function readProcess(process: GpuProcess, hostCache?: Map<number, HostReading>): ProcessReading {
+  let host = hostCache?.get(process.pid);
+  if (host === undefined) {
+    host = readHost(process);
+    hostCache?.set(process.pid, host);
   }
   return {
-    cpuPercent,
-    hostMemory,
-    hostMemoryPercent,
-    runningTime,
+    ...host,
     gpuMemory: num(process.gpuMemory()),
     gpuMemoryPercent: num(process.gpuMemoryPercent()),
     gpuMemoryUtilization: num(process.gpuMemoryUtilization()),

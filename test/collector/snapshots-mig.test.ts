@@ -10,6 +10,9 @@ let scenario: FakeScenario;
 
 beforeAll(async () => {
   scenario = loadScenario('mig');
+  // This process also runs on GPU 1 and on MIG device 0:0 (one PID on two devices).
+  scenario.devices[1]!.computeProcesses!.push({ pid: 'self', usedGpuMemory: 1 << 30 });
+  scenario.devices[0]!.migDevices![0]!.computeProcesses!.push({ pid: 'self', usedGpuMemory: 1 << 29 });
   process.env.NVITOP_NVML_LIBRARY = fakeLibraryPath();
   process.env.NVITOP_FAKE_NVML_SCENARIO = writeScenario(scenario);
   process.env.CUDA_VISIBLE_DEVICES = '1';
@@ -18,7 +21,7 @@ beforeAll(async () => {
 
 /** PIDs of a scenario device's compute and graphics lists. */
 function pidsOf(device: { computeProcesses?: Array<{ pid: unknown }>; graphicsProcesses?: Array<{ pid: unknown }> }): number[] {
-  return [...(device.computeProcesses ?? []), ...(device.graphicsProcesses ?? [])].map((p) => p.pid as number);
+  return [...(device.computeProcesses ?? []), ...(device.graphicsProcesses ?? [])].map((p) => (p.pid === 'self' ? process.pid : (p.pid as number)));
 }
 
 describe('takeSnapshots', () => {
@@ -33,7 +36,14 @@ describe('takeSnapshots', () => {
     const expected = [...scenario.devices[0]!.migDevices!.map((m) => pidsOf(m)), pidsOf(scenario.devices[1]!)];
     const byDevice = ['0:0', '0:1', '0:2', '1'].map((index) => gpuProcesses.filter((p) => p.deviceIndex === index).map((p) => p.pid).sort());
     expect(byDevice).toEqual(expected.map((list) => [...list].sort()));
-    expect(gpuProcesses.every((p) => p.status === 'terminated' && api.isNA(p.username))).toBe(true); // PIDs that do not exist: failsafe
+    const others = gpuProcesses.filter((p) => p.pid !== process.pid);
+    expect(others.every((p) => p.status === 'terminated' && api.isNA(p.username))).toBe(true); // PIDs that do not exist: failsafe
+    // This process on two devices: one host read shared by both snapshots (a second cpuPercent()
+    // right after the first would cover a microsecond and read 0).
+    const mine = gpuProcesses.filter((p) => p.pid === process.pid);
+    expect(mine.map((p) => p.deviceIndex).sort()).toEqual(['0:0', '1']);
+    expect(mine[0]!.cpuPercent).toBeGreaterThan(0);
+    expect(mine[1]!.cpuPercent).toBe(mine[0]!.cpuPercent);
   });
 
   it('takes only the given devices, or no processes', () => {
@@ -89,5 +99,25 @@ describe('collector scopes', () => {
     expect(metrics[`t/pid:${pid}/cuda:0 (gpu:1)/gpu_memory (MiB)/last`]).toBe(
       (scenario.devices[1]!.computeProcesses![0]!.usedGpuMemory as number) / 2 ** 20,
     );
+  });
+});
+
+describe('one process on several devices', () => {
+  it("reads its host facts once per sample, so its CPU percent is the sample interval's", () => {
+    const collector = new api.ResourceMetricCollector({ interval: 3600 });
+    collector.activate('t');
+    collector.sample();
+    const end = performance.now() + 150;
+    let spin = 0;
+    while (performance.now() < end) spin += 1; // keep this process busy between the samples
+    expect(spin).toBeGreaterThan(0);
+    collector.sample();
+    const metrics = collector.collect();
+    const cpu = metrics[`t/pid:${process.pid}/host/cpu_percent (%)/last`] as number;
+    expect(cpu).toBeGreaterThan(5);
+    expect(cpu).toBeLessThan(250);
+    expect(metrics[`t/pid:${process.pid}/gpu:1/gpu_memory (MiB)/last`]).toBe(1024);
+    expect(metrics[`t/pid:${process.pid}/gpu:(0, 0)/gpu_memory (MiB)/last`]).toBe(512);
+    collector.deactivate();
   });
 });
