@@ -176,3 +176,39 @@ describe('GpuStatsLogger devices', () => {
     y.dispose();
   });
 });
+
+describe('GpuStatsLogger readings', () => {
+  it('reuses a reading for readIntervalMs, and reads every logged batch with 0', async () => {
+    const koffi = (await import('koffi')).default;
+    const load = koffi.load(process.env.NVITOP_NVML_LIBRARY!).func('int fakeNvml_loadScenario(const char *path)') as (p: string) => number;
+    api.setQueryCacheTtl(0);
+    const withUtil = (gpu: number): FakeScenario => ({
+      ...scenario,
+      devices: [scenario.devices[0]!, { ...scenario.devices[1]!, utilization: { gpu, memory: 1 } }],
+    });
+    const key = `${HEALTHY}/utilization.gpu (%)`;
+    const fresh = new api.GpuStatsLogger({ devices: [0], readIntervalMs: 0 });
+    const held = new api.GpuStatsLogger({ devices: [0], readIntervalMs: 60_000 });
+    const seen: Record<string, unknown[]> = { fresh: [], held: [] };
+    try {
+      for (const logger of [fresh, held]) logger.onEpochBegin(0);
+      for (const gpu of [10, 20, 30]) {
+        expect(load(writeScenario(withUtil(gpu)))).toBe(0);
+        for (const [name, logger] of [['fresh', fresh], ['held', held]] as const) {
+          const logs: Record<string, unknown> = {};
+          logger.onBatchBegin(0, logs);
+          logger.onBatchEnd(0, logs);
+          seen[name]!.push(logs[key]);
+        }
+      }
+      const epoch: Record<string, unknown> = {};
+      fresh.onEpochEnd(0, epoch);
+      expect(epoch[key]).toBe(20); // the mean of the three readings
+    } finally {
+      expect(load(writeScenario(scenario))).toBe(0);
+      api.setQueryCacheTtl(500);
+    }
+    expect(seen).toEqual({ fresh: [10, 20, 30], held: [10, 10, 10] });
+    expect(() => new api.GpuStatsLogger({ readIntervalMs: -1 })).toThrow(api.InvalidInputError);
+  });
+});

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { NA, isNA, type Maybe } from '../../core/index.js';
+import { InvalidInputError, NA, isNA, type Maybe } from '../../core/index.js';
 import { createSink, type MetricSink, type Metrics, type SinkTarget } from '../sink.js';
 import { resolveDevices, type GpuSpec, type LoggedDevice } from './devices.js';
 
@@ -67,6 +67,12 @@ export interface GpuStatsLoggerOptions {
    * arrays stay aligned with its epochs), and one row into `epochSinks`.
    */
   readonly perEpoch?: boolean;
+  /**
+   * Milliseconds during which a reading is reused by the next batches (default 100). NVML's
+   * utilization figures are averages over 1/6 s to 1 s, so reading them every millisecond-long
+   * batch only repeats them; `0` reads at every logged batch.
+   */
+  readonly readIntervalMs?: number;
   /** The epoch value of a key: `'mean'` (default) of the batch readings of the epoch, or `'last'`. */
   readonly epochStatistic?: 'mean' | 'last';
   /** Where batch rows go (step = batch number counted over the whole training). */
@@ -121,8 +127,8 @@ const num = (value: Maybe<number>): number => (isNA(value) ? Number.NaN : value)
  * - **Epochs**: every key goes into the epoch's `logs`, the mean (or last) of the epoch's
  *   readings; History runs after user callbacks, so `history.history` has one value per key per
  *   epoch. Place the logger before other callbacks that should see the stats.
- * - **Cost**: device queries go through the core's short query cache (`setQueryCacheTtl`), so a
- *   batch usually costs a few microseconds (see bench/tfjs-callback.mjs).
+ * - **Cost**: a reading is reused for `readIntervalMs` (100 ms), so most batches only copy
+ *   numbers into `logs`: a few microseconds per batch (see bench/tfjs-callback.mjs).
  * - **Failures** never stop training: they go to `onError` and the values become `NaN`/NA.
  *
  * If the callbacks list starts with a `tf.Callback` instance (for example `tf.callbacks.earlyStopping()`),
@@ -169,6 +175,8 @@ export class GpuStatsLogger {
   readonly #sink: MetricSink | null;
   readonly #epochSink: MetricSink | null;
   readonly #onError: (error: unknown) => void;
+  readonly #readIntervalMs: number;
+  #lastReadAt = Number.NEGATIVE_INFINITY;
   #readingsThisEpoch = 0;
   #batchStart = Number.NaN;
   #lastBatchEnd = Number.NaN;
@@ -209,6 +217,11 @@ export class GpuStatsLogger {
     this.#sink = options.sinks === undefined ? null : createSink(options.sinks);
     this.#epochSink = options.epochSinks === undefined ? null : createSink(options.epochSinks);
     this.#onError = options.onError ?? ((error) => this.#warnOnce(error));
+    const readIntervalMs = options.readIntervalMs ?? 100;
+    if (typeof readIntervalMs !== 'number' || !(readIntervalMs >= 0)) {
+      throw new InvalidInputError('readIntervalMs', readIntervalMs, 'a number of milliseconds >= 0');
+    }
+    this.#readIntervalMs = readIntervalMs;
   }
 
   // --------------------------------------------------------------------- tfjs hooks (bound)
@@ -260,7 +273,11 @@ export class GpuStatsLogger {
         this.#accumulateTimings();
         return;
       }
-      this.#read();
+      if (now - this.#lastReadAt >= this.#readIntervalMs) {
+        this.#read();
+        this.#lastReadAt = now;
+      }
+      this.#readingsThisEpoch += 1;
       this.#accumulate(true);
       if (logs !== undefined && logs !== null) this.#intoLogs(logs, this.#values);
       this.#sink?.write(this.#row(this.#values), this.globalStep);
@@ -275,7 +292,8 @@ export class GpuStatsLogger {
     const values = new Float64Array(this.keys.length);
     try {
       if (this.#readingsThisEpoch === 0) {
-        this.#read(); // no batch was read this epoch: one reading now (timings are already counted)
+        this.#read(); // no batch was logged this epoch: one reading now (timings are already counted)
+        this.#lastReadAt = performance.now();
         this.#accumulate(false);
       }
       for (let i = 0; i < values.length; i += 1) {
@@ -314,7 +332,6 @@ export class GpuStatsLogger {
         if (probe.temperatureAt >= 0) values[probe.temperatureAt] = num(device.temperature());
       });
     }
-    this.#readingsThisEpoch += 1;
   }
 
   #accumulate(withTimings: boolean): void {
