@@ -14,6 +14,7 @@ import koffi from 'koffi';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const refreshes = Number.parseInt(process.argv[2] ?? '6', 10);
+const scenarioFile = process.env.NVITOP_FAKE_NVML_SCENARIO;
 const { runMonitor } = await import(path.join(root, 'dist/cli/monitor/index.js'));
 const { MonitorApp } = await import(path.join(root, 'dist/cli/monitor/app.js'));
 const { Painter } = await import(path.join(root, 'dist/cli/monitor/painter.js'));
@@ -90,11 +91,11 @@ function frameCost(data, n = 50) {
   const painter = new Painter(() => {}, { light: false, noColor: false });
   painter.resize(40, 120);
   app.update(data);
-  painter.paint(app.frame(40, 120).toLines());
+  painter.paint(app.frame(40, 120));
   const start = process.hrtime.bigint();
   for (let i = 0; i < n; i += 1) {
     app.update({ ...data, timestamp: Date.now() });
-    painter.paint(app.frame(40, 120).toLines());
+    painter.paint(app.frame(40, 120));
   }
   return Number(process.hrtime.bigint() - start) / 1e6 / n;
 }
