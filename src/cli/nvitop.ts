@@ -139,8 +139,8 @@ export async function main(cli: CliEnvironment): Promise<number> {
     monitor = false;
   }
 
-  const core = await import('../core/index.js');
-  const { createGatherer } = await import('./gather.js');
+  // Loaded together (the once path needs all three; the module graph resolves in parallel).
+  const [core, { createGatherer }, render] = await Promise.all([import('../core/index.js'), import('./gather.js'), import('./render/index.js')]);
   let gather: ReturnType<typeof createGatherer>;
   try {
     gather = createGatherer({ ...args, cudaVisibleDevices: cli.env.CUDA_VISIBLE_DEVICES ?? null });
@@ -185,7 +185,6 @@ export async function main(cli: CliEnvironment): Promise<number> {
     }
   }
 
-  const render = await import('./render/index.js');
   const columns = terminalWidth(cli.env, cli.stdout);
   let invalidIndices: readonly number[];
   if (args.json) {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { charWidth } from './text.js';
+import { charWidth, stringWidth } from './text.js';
 
 /** Line weight of a border: `═` (double) or `─` (single). */
 export type BorderKind = 'double' | 'single';
@@ -57,6 +57,11 @@ export function borderLine(width: number, above: Iterable<number>, below: Iterab
  */
 export function verticalColumns(text: string): number[] {
   const columns: number[] = [];
+  if (stringWidth(text) === text.length) {
+    // Every character one column wide (the usual case): columns are indices.
+    for (let i = text.indexOf('│'); i >= 0; i = text.indexOf('│', i + 1)) columns.push(i);
+    return columns;
+  }
   let column = 0;
   for (const char of text) {
     if (char === '│') columns.push(column);

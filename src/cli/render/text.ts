@@ -5,6 +5,12 @@
  * @module
  */
 
+/**
+ * Matches any character that is not certainly one column wide: outside printable ASCII, Latin-1,
+ * the box-drawing and block elements (U+2500–U+259F) and the few symbols the tables use.
+ */
+const NOT_NARROW = /[^\x20-\x7e\u00a0-\u02ff\u2500-\u259f\u2420]/;
+
 /** Whether code point `cp` is a zero-width combining mark or format character. */
 function isZeroWidth(cp: number): boolean {
   return (
@@ -63,6 +69,7 @@ export function charWidth(char: string): number {
  * ```
  */
 export function stringWidth(text: string): number {
+  if (!NOT_NARROW.test(text)) return text.length;
   let width = 0;
   for (let i = 0; i < text.length; i += 1) {
     const code = text.charCodeAt(i);
