@@ -25,7 +25,7 @@ export interface TmuxOptions {
 export class TmuxSession {
   readonly socket = `nvitop-test-${process.pid}-${counter++}`;
 
-  constructor(private readonly options: TmuxOptions) {
+  constructor(options: TmuxOptions) {
     const env = Object.entries(options.env ?? {})
       .filter(([k, v]) => v !== undefined && /^[A-Z_][A-Z0-9_]*$/i.test(k))
       .map(([k, v]) => `${k}=${shellQuote(String(v))}`)

@@ -1,35 +1,32 @@
 /**
  * The terminal control sequences the monitor writes (xterm/VT100 dialect, understood by every
- * terminal emulator and by tmux/screen). Constants only: no I/O here.
+ * terminal emulator and by tmux/screen). Strings only: no I/O here.
  *
  * @module
  */
 
-/** Control Sequence Introducer. */
-export const CSI = '\x1b[';
+const CSI = '\x1b[';
+const ENTER_ALT_SCREEN = `${CSI}?1049h`;
+const LEAVE_ALT_SCREEN = `${CSI}?1049l`;
+const HIDE_CURSOR = `${CSI}?25l`;
+const SHOW_CURSOR = `${CSI}?25h`;
+// Button presses/releases and the wheel (1000), reported in SGR encoding (1006).
+const ENABLE_MOUSE = `${CSI}?1000h${CSI}?1006h`;
+const DISABLE_MOUSE = `${CSI}?1006l${CSI}?1000l`;
+// No auto-wrap while the monitor draws: writing the last column never scrolls the screen.
+const DISABLE_AUTOWRAP = `${CSI}?7l`;
+const ENABLE_AUTOWRAP = `${CSI}?7h`;
+const ERASE_SCREEN = `${CSI}2J`;
 
-/** Switch to the alternate screen (and remember the cursor position). */
-export const ENTER_ALT_SCREEN = `${CSI}?1049h`;
-/** Back to the main screen (and restore the cursor position). */
-export const LEAVE_ALT_SCREEN = `${CSI}?1049l`;
-/** Hide the cursor. */
-export const HIDE_CURSOR = `${CSI}?25l`;
-/** Show the cursor. */
-export const SHOW_CURSOR = `${CSI}?25h`;
-/** Report mouse button presses/releases and the wheel (1000) in SGR encoding (1006). */
-export const ENABLE_MOUSE = `${CSI}?1000h${CSI}?1006h`;
-/** Stop reporting the mouse. */
-export const DISABLE_MOUSE = `${CSI}?1006l${CSI}?1000l`;
-/** Disable auto-wrap, so that writing the last column never scrolls the screen. */
-export const DISABLE_AUTOWRAP = `${CSI}?7l`;
-/** Re-enable auto-wrap (the terminal's default). */
-export const ENABLE_AUTOWRAP = `${CSI}?7h`;
-/** Reset all text attributes. */
+/**
+ * Reset all text attributes.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(`${sgr({ bold: true })}bold${SGR_RESET}`);
+ * ```
+ */
 export const SGR_RESET = `${CSI}0m`;
-/** Erase from the cursor to the end of the line. */
-export const ERASE_LINE_RIGHT = `${CSI}K`;
-/** Erase the whole screen. */
-export const ERASE_SCREEN = `${CSI}2J`;
 
 /**
  * Move the cursor to a 0-based row and column.
@@ -43,11 +40,9 @@ export function moveTo(row: number, column: number): string {
   return `${CSI}${row + 1};${column + 1}H`;
 }
 
-/** Everything {@link enterSequence} turned on, turned off again, in reverse order. */
-export const LEAVE_SEQUENCE = `${SGR_RESET}${DISABLE_MOUSE}${ENABLE_AUTOWRAP}${SHOW_CURSOR}${LEAVE_ALT_SCREEN}`;
-
 /**
- * What the monitor writes when it takes over the terminal.
+ * What the monitor writes when it takes over the terminal: alternate screen, hidden cursor, no
+ * auto-wrap, mouse reporting (optional), a clean screen.
  *
  * @example
  * ```ts
@@ -57,3 +52,14 @@ export const LEAVE_SEQUENCE = `${SGR_RESET}${DISABLE_MOUSE}${ENABLE_AUTOWRAP}${S
 export function enterSequence(options: { readonly mouse: boolean }): string {
   return `${ENTER_ALT_SCREEN}${HIDE_CURSOR}${DISABLE_AUTOWRAP}${options.mouse ? ENABLE_MOUSE : ''}${SGR_RESET}${ERASE_SCREEN}`;
 }
+
+/**
+ * Everything {@link enterSequence} turned on, turned off again: attributes reset, no mouse,
+ * auto-wrap back, cursor shown, main screen (with the cursor where it was).
+ *
+ * @example
+ * ```ts
+ * process.on('exit', () => process.stdout.write(LEAVE_SEQUENCE));
+ * ```
+ */
+export const LEAVE_SEQUENCE = `${SGR_RESET}${DISABLE_MOUSE}${ENABLE_AUTOWRAP}${SHOW_CURSOR}${LEAVE_ALT_SCREEN}`;

@@ -54,7 +54,17 @@ function sameCell(a: ScreenRow, b: ScreenRow, x: number): boolean {
   return s === t || styleKey(s) === styleKey(t);
 }
 
-/** Paints frames on a terminal, writing only what changed since the last frame. */
+/**
+ * Paints frames on a terminal, writing only what changed since the last frame.
+ *
+ * @example
+ * ```ts
+ * const painter = new Painter((s) => process.stdout.write(s), { light: false, noColor: false });
+ * painter.resize(process.stdout.rows, process.stdout.columns);
+ * painter.paint(canvas); // the first frame: everything
+ * painter.paint(canvas); // unchanged: 0 bytes
+ * ```
+ */
 export class Painter {
   private rows = 0;
   private columns = 0;

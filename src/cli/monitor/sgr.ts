@@ -32,16 +32,17 @@ function colorParam(color: ColorName | number, background: boolean): string {
   return `${background ? 48 : 38};5;${code}`;
 }
 
+const keys = new WeakMap<Style, string>();
+
 /**
- * A stable key for a style: two segments with equal keys look the same on screen.
+ * A stable key for a style: two segments with equal keys look the same on screen (cached per
+ * style object).
  *
  * @example
  * ```ts
  * styleKey({ fg: 'red', bold: true }) === styleKey({ bold: true, fg: 'red' }); // true
  * ```
  */
-const keys = new WeakMap<Style, string>();
-
 export function styleKey(style: Style | undefined): string {
   if (style === undefined) return '';
   let key = keys.get(style);

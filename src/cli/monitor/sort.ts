@@ -8,7 +8,14 @@
 import { isNA, type GpuProcessSnapshot, type Maybe } from '../../core/index.js';
 import { commandState } from '../render/process-panel.js';
 
-/** The names of the orders, in the `,` / `.` cycle. */
+/**
+ * The names of the orders, in the `,` / `.` cycle.
+ *
+ * @example
+ * ```ts
+ * ORDER_NAMES[0]; // 'natural'
+ * ```
+ */
 export const ORDER_NAMES = [
   'natural',
   'pid',
@@ -40,7 +47,14 @@ const deviceTuple = (p: GpuProcessSnapshot): readonly number[] => p.deviceIndex.
 const username = (p: GpuProcessSnapshot): Maybe<string> => p.username;
 const pid = (p: GpuProcessSnapshot): number => p.pid;
 
-/** The orders, by name. */
+/**
+ * The orders, by name.
+ *
+ * @example
+ * ```ts
+ * ORDERS.gpu_memory.descending; // true
+ * ```
+ */
 export const ORDERS: Readonly<Record<OrderName, Order>> = {
   natural: { column: 'GPU', descending: false, key: 'n', parts: [deviceTuple, username, pid] },
   pid: { column: 'PID', descending: false, key: 'p', parts: [pid, deviceTuple] },

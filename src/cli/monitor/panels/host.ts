@@ -14,9 +14,23 @@ import type { HistoryGraph } from '../history.js';
 import { timeLabelColumns } from '../history.js';
 import type { MonitorHistories } from '../histories.js';
 
-/** Rows of the full host panel (its top border replaces the device panel's bottom border). */
+/**
+ * Rows of the full host panel (its top border replaces the device panel's bottom border).
+ *
+ * @example
+ * ```ts
+ * const end = deviceEnd + HOST_FULL_HEIGHT;
+ * ```
+ */
 export const HOST_FULL_HEIGHT = 12;
-/** Rows of the compact host panel. */
+/**
+ * Rows of the compact host panel.
+ *
+ * @example
+ * ```ts
+ * const end = deviceEnd + HOST_COMPACT_HEIGHT;
+ * ```
+ */
 export const HOST_COMPACT_HEIGHT = 2;
 
 /** What the host panel needs. */

@@ -10,7 +10,14 @@ import { cutString } from '../../render/text.js';
 /** The signals the monitor sends. */
 export type MonitorSignal = 'SIGTERM' | 'SIGKILL' | 'SIGINT';
 
-/** The buttons, in order. */
+/**
+ * The buttons, in order, with their keys and signals.
+ *
+ * @example
+ * ```ts
+ * CONFIRM_OPTIONS.findIndex((o) => o.signal === 'SIGKILL'); // 1
+ * ```
+ */
 export const CONFIRM_OPTIONS = [
   { name: 'SIGTERM', key: 't', signal: 'SIGTERM' },
   { name: 'SIGKILL', key: 'k', signal: 'SIGKILL' },
@@ -18,7 +25,14 @@ export const CONFIRM_OPTIONS = [
   { name: 'Cancel', key: 'c', signal: undefined },
 ] as const;
 
-/** Index of the Cancel button. */
+/**
+ * Index of the Cancel button.
+ *
+ * @example
+ * ```ts
+ * CONFIRM_OPTIONS[CANCEL].name; // 'Cancel'
+ * ```
+ */
 export const CANCEL = 3;
 
 /** An open confirmation box. */
