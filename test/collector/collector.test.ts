@@ -274,6 +274,25 @@ describe('tags', () => {
     expect(collector.sampling).toBe(false);
   });
 
+  it('context() cleans up tags activated inside it and refuses a duplicate tag', async () => {
+    const collector = makeCollector();
+    apply(STEPS[0]!);
+    await collector.context('outer', async () => {
+      collector.activate('inner'); // never deactivated by the function
+      await new Promise((r) => setTimeout(r, 1));
+      expect(collector.activeTags).toEqual(['outer', 'inner']);
+      expect(() => collector.context('outer', () => 0)).toThrow('already started with tag "outer"');
+      expect(collector.activeTags).toEqual(['outer', 'inner']);
+    });
+    expect(collector.activeTags).toEqual([]);
+    expect(collector.sampling).toBe(false);
+    // The imperative chain is untouched by contexts, and a context nests inside it.
+    collector.activate('run');
+    expect(collector.context('step', () => collector.activeTags)).toEqual(['run', 'step']);
+    expect(collector.activeTags).toEqual(['run']);
+    collector.deactivate();
+  });
+
   it('concurrent async contexts are siblings, each collecting its own tag', async () => {
     const collector = makeCollector();
     apply(STEPS[0]!);
