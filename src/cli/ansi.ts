@@ -7,7 +7,14 @@
  */
 import type { ColorName, Line, Style } from './render/types.js';
 
-/** What decides whether output is coloured. */
+/**
+ * What decides whether output is coloured.
+ *
+ * @example
+ * ```ts
+ * shouldColor({ isTTY: process.stdout.isTTY === true, forceColor: false, env: process.env });
+ * ```
+ */
 export interface ColorContext {
   /** Whether stdout is a terminal. */
   readonly isTTY: boolean;
@@ -51,7 +58,14 @@ const FOREGROUND: Readonly<Record<ColorName, number>> = {
   gray: 90,
 };
 
-/** Options of {@link toText}. */
+/**
+ * Options of {@link toText}.
+ *
+ * @example
+ * ```ts
+ * toText(lines, { color: true, light: false });
+ * ```
+ */
 export interface TextOptions {
   /** Emit SGR escape sequences. */
   readonly color: boolean;

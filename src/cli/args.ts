@@ -12,10 +12,25 @@
  * @module
  */
 
-/** Display mode of the monitor. */
+/**
+ * Display mode of the monitor.
+ *
+ * @example
+ * ```ts
+ * const mode: MonitorMode = resolveMonitorMode(args.monitor); // 'auto'
+ * ```
+ */
 export type MonitorMode = 'auto' | 'full' | 'compact';
 
-/** The parsed command line. */
+/**
+ * The parsed command line.
+ *
+ * @example
+ * ```ts
+ * const args: NvitopArgs = parseNvitopArgs(['-1', '-o', '0']);
+ * args.once; // true
+ * ```
+ */
 export interface NvitopArgs {
   /** `--help`, `-h`. */
   readonly help: boolean;
@@ -114,9 +129,23 @@ const BY_NAME: ReadonlyMap<string, OptionSpec> = new Map(OPTIONS.flatMap((spec) 
 const LONG_NAMES: readonly string[] = OPTIONS.flatMap((spec) => spec.names.filter((name) => name.startsWith('--')));
 const MONITOR_MODES: readonly MonitorMode[] = ['auto', 'full', 'compact'];
 
-/** Default GPU-utilization thresholds. */
+/**
+ * Default GPU-utilization thresholds.
+ *
+ * @example
+ * ```ts
+ * parseNvitopArgs([], {}).gpuUtilThresholds; // DEFAULT_GPU_UTIL_THRESHOLDS, [10, 75]
+ * ```
+ */
 export const DEFAULT_GPU_UTIL_THRESHOLDS: readonly [number, number] = [10, 75];
-/** Default memory-percent thresholds. */
+/**
+ * Default memory-percent thresholds.
+ *
+ * @example
+ * ```ts
+ * parseNvitopArgs([], {}).memUtilThresholds; // DEFAULT_MEM_UTIL_THRESHOLDS, [10, 80]
+ * ```
+ */
 export const DEFAULT_MEM_UTIL_THRESHOLDS: readonly [number, number] = [10, 80];
 
 function displayName(spec: OptionSpec): string {
@@ -272,7 +301,14 @@ function scan(argv: readonly string[]): Raw {
   return raw;
 }
 
-/** The tokens of `NVITOP_MONITOR_MODE` (comma-separated, trimmed, lower-cased). */
+/**
+ * The tokens of `NVITOP_MONITOR_MODE` (comma-separated, trimmed, lower-cased).
+ *
+ * @example
+ * ```ts
+ * monitorModeTokens({ NVITOP_MONITOR_MODE: 'Full, light' }); // Set { 'full', 'light' }
+ * ```
+ */
 export function monitorModeTokens(env: NodeJS.ProcessEnv = process.env): Set<string> {
   return new Set((env.NVITOP_MONITOR_MODE ?? '').toLowerCase().split(',').map((token) => token.trim()));
 }

@@ -26,7 +26,14 @@ import {
 import type { StatusData, StatusDevice } from './render/types.js';
 import { packageVersion } from './version.js';
 
-/** Process filters of the command line. */
+/**
+ * Process filters of the command line.
+ *
+ * @example
+ * ```ts
+ * processFilter({ onlyCompute: true, pid: [1234] }, 'alice');
+ * ```
+ */
 export interface ProcessFilters {
   /** `-c`: type contains C (C or C+G). */
   readonly compute?: boolean;
@@ -42,7 +49,14 @@ export interface ProcessFilters {
   readonly pid?: readonly number[] | null;
 }
 
-/** Device selection of the command line. */
+/**
+ * Device selection of the command line.
+ *
+ * @example
+ * ```ts
+ * selectDevices({ onlyVisible: true, cudaVisibleDevices: '2,0' });
+ * ```
+ */
 export interface DeviceSelection {
   /** `-o`: NVML indices (invalid ones are reported, valid ones kept); overrides `onlyVisible`. */
   readonly only?: readonly number[] | null;
@@ -52,14 +66,28 @@ export interface DeviceSelection {
   readonly cudaVisibleDevices?: string | null;
 }
 
-/** How much to read from each device. */
+/**
+ * How much to read from each device.
+ *
+ * @example
+ * ```ts
+ * createGatherer({ detail: 'full' })().data.devices[0]?.device.pcieTxThroughput;
+ * ```
+ */
 export type GatherDetail =
   /** What the table shows (clocks only with `clocks`). */
   | 'table'
   /** Every snapshot field (`--json`). */
   | 'full';
 
-/** Options of {@link createGatherer}. */
+/**
+ * Options of {@link createGatherer}.
+ *
+ * @example
+ * ```ts
+ * createGatherer({ only: [0], user: [], detail: 'table', clocks: true });
+ * ```
+ */
 export interface GatherOptions extends DeviceSelection, ProcessFilters {
   /** `'table'` (default) or `'full'`. */
   readonly detail?: GatherDetail;
@@ -70,7 +98,14 @@ export interface GatherOptions extends DeviceSelection, ProcessFilters {
   readonly clocks?: boolean | ((processes: readonly GpuProcessSnapshot[]) => boolean);
 }
 
-/** What {@link selectDevices} found. */
+/**
+ * What {@link selectDevices} found.
+ *
+ * @example
+ * ```ts
+ * const { devices, invalidIndices } = selectDevices({ only: [0, 9] });
+ * ```
+ */
 export interface DeviceSelectionResult {
   /** The physical GPUs to show, in index order. */
   readonly devices: PhysicalDevice[];
@@ -82,7 +117,7 @@ export interface DeviceSelectionResult {
  * The physical GPUs the command line selects: `-o` indices (invalid ones reported), else the
  * GPUs of `CUDA_VISIBLE_DEVICES` with `-ov` (a MIG entry selects its parent), else all.
  *
- * @throws {@link NvmlLibraryNotFoundError} / {@link NvmlError} when NVML cannot be used.
+ * @throws `NvmlLibraryNotFoundError` / `NvmlError` when NVML cannot be used.
  *
  * @example
  * ```ts
@@ -226,7 +261,14 @@ function heldMemory(processes: readonly GpuProcessSnapshot[]): Maybe<number> {
   return sum;
 }
 
-/** A gatherer's result: the data and what the command line asked for that does not exist. */
+/**
+ * A gatherer's result: the data and what the command line asked for that does not exist.
+ *
+ * @example
+ * ```ts
+ * const { data, invalidIndices }: Gathered = createGatherer({})();
+ * ```
+ */
 export interface Gathered {
   /** The status data. */
   readonly data: StatusData;
@@ -239,7 +281,7 @@ export interface Gathered {
  * gets lost keeps its row), each call reads fresh values. `detail`/`clocks` may be changed per
  * call (the once mode decides on clocks after seeing the processes' widths).
  *
- * @throws {@link NvmlLibraryNotFoundError} / {@link NvmlError} (when created) when NVML cannot
+ * @throws `NvmlLibraryNotFoundError` / `NvmlError` (when created) when NVML cannot
  *   be used.
  *
  * @example

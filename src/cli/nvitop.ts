@@ -17,7 +17,14 @@ import { colorMessage, shouldColor, toText } from './ansi.js';
 import { packageVersion } from './version.js';
 import type { RenderOptions, StatusData } from './render/types.js';
 
-/** The streams and environment the command runs with (the process's by default). */
+/**
+ * The streams and environment the command runs with (the process's by default).
+ *
+ * @example
+ * ```ts
+ * await main({ argv: ['-1'], env: process.env, stdout: process.stdout, stderr: process.stderr, stdinIsTTY: false });
+ * ```
+ */
 export interface CliEnvironment {
   /** Arguments without the node and script paths. */
   readonly argv: readonly string[];

@@ -13,7 +13,14 @@ import { padEnd } from './text.js';
 
 const EIGHTHS = ' ▏▎▍▌▋▊▉';
 
-/** Options of {@link makeBarChart}. */
+/**
+ * Options of {@link makeBarChart}.
+ *
+ * @example
+ * ```ts
+ * makeBarChart('CPU', 12.5, 40, { float: true, extraText: '  UPTIME: 3.0 days' });
+ * ```
+ */
 export interface BarChartOptions {
   /** Show one decimal (`34.7%`) when it fits; otherwise the value is shown as an integer. */
   readonly float?: boolean;

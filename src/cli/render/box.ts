@@ -7,7 +7,14 @@
 
 import { charWidth, stringWidth } from './text.js';
 
-/** Line weight of a border: `═` (double) or `─` (single). */
+/**
+ * Line weight of a border: `═` (double) or `─` (single).
+ *
+ * @example
+ * ```ts
+ * borderLine(79, [0, 78], [], 'double' satisfies BorderKind);
+ * ```
+ */
 export type BorderKind = 'double' | 'single';
 
 // Index: 2 × (line above) + (line below); columns: left end, middle, right end.

@@ -7,7 +7,14 @@
 import { isNA, type DeviceSnapshot, type Maybe } from '../../core/index.js';
 import type { ColorName, RenderOptions } from './types.js';
 
-/** Load intensity of a value against two thresholds. */
+/**
+ * Load intensity of a value against two thresholds.
+ *
+ * @example
+ * ```ts
+ * const intensity: LoadIntensity = loadIntensity(42, [10, 75]); // 'moderate'
+ * ```
+ */
 export type LoadIntensity = 'light' | 'moderate' | 'heavy';
 
 const RANK: Readonly<Record<LoadIntensity, number>> = { light: 0, moderate: 1, heavy: 2 };

@@ -7,7 +7,14 @@
 import { host, isNA, utilization2string, type DeviceSnapshot, type Maybe } from '../../core/index.js';
 import { cutString, padStart } from './text.js';
 
-/** The cell strings of one device row. */
+/**
+ * The cell strings of one device row.
+ *
+ * @example
+ * ```ts
+ * const { name, powerStatus }: DeviceFields = deviceFields(snapshot);
+ * ```
+ */
 export interface DeviceFields {
   /** `'0'` (physical index). */
   readonly index: string;

@@ -14,7 +14,14 @@ import { unaccountedMemoryNote } from './notes.js';
 import { padEnd, padStart } from './text.js';
 import type { ColorName, Line, RenderOptions, Segment, StatusData, StatusDevice } from './types.js';
 
-/** Options of {@link renderDevicePanel}. */
+/**
+ * Options of {@link renderDevicePanel}.
+ *
+ * @example
+ * ```ts
+ * renderDevicePanel(data, options, { compact: true });
+ * ```
+ */
 export interface DevicePanelOptions {
   /** One row per GPU (the monitor's compact mode) instead of two. */
   readonly compact?: boolean;

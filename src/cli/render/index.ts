@@ -27,5 +27,6 @@ export {
   timeColumnWidth,
   type CommandState,
   type ProcessPanelOptions,
+  type ProcessSelection,
 } from './process-panel.js';
 export { center, charWidth, cutString, dropColumns, fitColumns, padEnd, padStart, stringWidth, takeColumns, takeLastColumns } from './text.js';

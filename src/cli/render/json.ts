@@ -8,10 +8,25 @@
 import { NA, type DeviceSnapshot, type GpuProcessSnapshot, type HostSnapshot } from '../../core/index.js';
 import type { StatusData } from './types.js';
 
-/** Version of the document's shape; bumped when a field changes meaning or is removed. */
+/**
+ * Version of the document's shape; bumped when a field changes meaning or is removed.
+ *
+ * @example
+ * ```ts
+ * toJsonDocument(data, []).schemaVersion === JSON_SCHEMA_VERSION; // true
+ * ```
+ */
 export const JSON_SCHEMA_VERSION = 1;
 
-/** A device in the JSON document: its snapshot, its MIG devices and its processes' memory. */
+/**
+ * A device in the JSON document: its snapshot, its MIG devices and its processes' memory.
+ *
+ * @example
+ * ```ts
+ * const gpu: JsonDevice = toJsonDocument(data, []).devices[0];
+ * gpu.migDevices.length;
+ * ```
+ */
 export type JsonDevice = DeviceSnapshot & {
   /** Snapshots of its MIG devices (empty when MIG is off). */
   readonly migDevices: readonly DeviceSnapshot[];
@@ -19,7 +34,14 @@ export type JsonDevice = DeviceSnapshot & {
   readonly processGpuMemory: DeviceSnapshot['memoryUsed'];
 };
 
-/** The `--json` document. */
+/**
+ * The `--json` document.
+ *
+ * @example
+ * ```ts
+ * const doc: JsonDocument = JSON.parse(execFileSync('nvitop', ['--json'], { encoding: 'utf8' }));
+ * ```
+ */
 export interface JsonDocument {
   /** {@link JSON_SCHEMA_VERSION}. */
   readonly schemaVersion: number;

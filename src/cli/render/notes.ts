@@ -8,7 +8,14 @@
 import { NA, bytes2human, isNA, type GpuProcessSnapshot, type Maybe } from '../../core/index.js';
 import type { StatusDevice } from './types.js';
 
-/** Share of the total memory (percent) by which used memory may exceed the processes' sum. */
+/**
+ * Share of the total memory (percent) by which used memory may exceed the processes' sum.
+ *
+ * @example
+ * ```ts
+ * unaccountedMemory(entry); // NA unless used − held > UNACCOUNTED_MEMORY_PERCENT % of the total
+ * ```
+ */
 export const UNACCOUNTED_MEMORY_PERCENT = 5;
 
 /**

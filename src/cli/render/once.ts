@@ -13,7 +13,14 @@ import { processPanelWidth, renderProcessPanel } from './process-panel.js';
 import type { GpuProcessSnapshot } from '../../core/index.js';
 import type { Line, RenderOptions, StatusData } from './types.js';
 
-/** Widest table once mode prints unless a long command needs more (nvitop's cap). */
+/**
+ * Widest table once mode prints unless a long command needs more (nvitop's cap).
+ *
+ * @example
+ * ```ts
+ * onceWidth(8, [], 200) === ONCE_MAX_DEFAULT_WIDTH; // true
+ * ```
+ */
 export const ONCE_MAX_DEFAULT_WIDTH = 140;
 
 /**

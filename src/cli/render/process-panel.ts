@@ -10,10 +10,32 @@ import { seg } from './line.js';
 import { cutString, dropColumns, fitColumns, padEnd, padStart, stringWidth } from './text.js';
 import type { ColorName, Line, RenderOptions, Segment, StatusData, Style } from './types.js';
 
-/** Options of {@link renderProcessPanel}. */
+/**
+ * A process row: PID on a device (a process on two GPUs has two rows).
+ *
+ * @example
+ * ```ts
+ * const selection: ProcessSelection = { pid: 1234, deviceIndex: '0:1' };
+ * ```
+ */
+export interface ProcessSelection {
+  /** The process id. */
+  readonly pid: number;
+  /** The device's display index (`'0'` or `'0:1'`). */
+  readonly deviceIndex: string;
+}
+
+/**
+ * Options of {@link renderProcessPanel}.
+ *
+ * @example
+ * ```ts
+ * renderProcessPanel(data, options, { selection: { pid: 1234, deviceIndex: '0' }, scroll: 4 });
+ * ```
+ */
 export interface ProcessPanelOptions {
   /** The selected process (the monitor's cursor): its row is shown in reverse video. */
-  readonly selection?: { readonly pid: number; readonly deviceIndex: string } | null;
+  readonly selection?: ProcessSelection | null;
   /** Horizontal scroll of the host columns (`%CPU … COMMAND`), in columns. Default 0. */
   readonly scroll?: number;
   /**
@@ -52,7 +74,14 @@ export function memoryPercentText(value: Maybe<number>): string {
   return host.pyRound(value, 1).toFixed(1);
 }
 
-/** How a process's command is special: gone, a zombie, not readable, or normal. */
+/**
+ * How a process's command is special: gone, a zombie, not readable, or normal.
+ *
+ * @example
+ * ```ts
+ * const state: CommandState = commandState(snapshot); // 'normal'
+ * ```
+ */
 export type CommandState = 'gone' | 'zombie' | 'no-permissions' | 'hidden' | 'normal';
 
 /**
@@ -231,7 +260,7 @@ function processRow(
   timeWidth: number,
   hostWidth: number,
   scroll: number,
-  selection: { readonly pid: number; readonly deviceIndex: string } | null,
+  selection: ProcessSelection | null,
 ): Line {
   const info = hostInfo(process, timeWidth);
   const shown = scroll > 0 ? fitColumns(dropColumns(info, scroll), hostWidth) : fitColumns(cutString(info, hostWidth, '..'), hostWidth);
