@@ -35,6 +35,39 @@ describe('background sampling', () => {
   });
 });
 
+describe('slow queries', () => {
+  it('never take more than about half of the thread: the next sample waits as long as the last took', async () => {
+    const collector = new api.ResourceMetricCollector({ interval: 0.005 });
+    const device = collector.allDevices[0]!;
+    const original = device.oneshot.bind(device);
+    Object.defineProperty(device, 'oneshot', {
+      configurable: true,
+      value: <T>(fn: () => T): T => {
+        const until = performance.now() + 20; // a 20 ms NVML call
+        while (performance.now() < until);
+        return original(fn);
+      },
+    });
+    let samples = 0;
+    collector.on('sample', () => (samples += 1));
+    let ticks = 0;
+    const ticker = setInterval(() => (ticks += 1), 1);
+    const started = performance.now();
+    try {
+      collector.activate('slow');
+      await sleep(400);
+      collector.deactivate();
+    } finally {
+      clearInterval(ticker);
+      delete (device as unknown as Record<string, unknown>)['oneshot'];
+    }
+    const elapsed = performance.now() - started;
+    expect(samples).toBeGreaterThanOrEqual(2);
+    expect(samples * 20).toBeLessThanOrEqual(elapsed * 0.6); // sampling used at most ~half the time
+    expect(ticks).toBeGreaterThanOrEqual(samples); // the program's own timers kept running in between
+  });
+});
+
 describe('collectInBackground', () => {
   it('calls onCollect until it returns false; onStart and onStop run once', async () => {
     const collector = new api.ResourceMetricCollector({ interval: 0.02 });
