@@ -112,6 +112,7 @@ export async function runMonitor(options: MonitorOptions = {}): Promise<number> 
     const onSignal = (signal: NodeJS.Signals): void => finish(SIGNAL_EXIT[signal] ?? 1);
     const onError = (error: unknown): void => finish(1, error);
     const onExit = (): void => terminal.restore();
+    const onEnd = (): void => finish(0);
 
     const timer = setInterval(guarded(refresh), Math.max(250, resolved.interval * 1000));
     timer.unref();
@@ -123,6 +124,7 @@ export async function runMonitor(options: MonitorOptions = {}): Promise<number> 
       clearTimeout(escTimer);
       clearTimeout(followUp);
       terminal.input.off('data', onData);
+      terminal.input.off('end', onEnd);
       terminal.output.off('resize', onResize);
       process.off('SIGINT', onSigint);
       process.off('SIGTERM', onSignal);
@@ -147,6 +149,7 @@ export async function runMonitor(options: MonitorOptions = {}): Promise<number> 
     try {
       terminal.enter();
       terminal.input.on('data', onData);
+      terminal.input.once('end', onEnd);
       terminal.output.on('resize', onResize);
       painter.resize(size.rows, size.columns);
       refresh();
