@@ -160,6 +160,32 @@ describe('monitor state machine and screens', () => {
     expect(signals[1]).toEqual([100, 'SIGKILL']);
   });
 
+  it('takes a mouse click on a button of the box', () => {
+    const { app, signals } = makeApp();
+    app.handle(key('Down'));
+    app.handle(key('T'));
+    const lines = text(app.frame(40, 120));
+    const row = lines.findIndex((l) => l.includes('│ SIGKILL  │'));
+    const column = [...lines[row]!].findIndex((_, i, chars) => chars.slice(i, i + 7).join('') === 'SIGKILL');
+    app.handle({ type: 'mouse', action: 'press', button: 1, row, column: column + 2, wheel: 0, shift: false, alt: false, ctrl: false });
+    expect(signals).toEqual([[100, 'SIGKILL']]);
+  });
+
+  it('scrolls the whole screen with PageDown / PageUp when it is taller than the terminal', () => {
+    const { app } = makeApp();
+    const top = text(app.frame(15, 80));
+    app.handle(key('PageDown'));
+    app.handle(key('PageDown'));
+    const scrolled = text(app.frame(15, 80));
+    expect(scrolled[0]).toBe(top[2]);
+    app.handle(key('PageUp'));
+    expect(text(app.frame(15, 80))[0]).toBe(top[1]);
+    // Selecting the last process scrolls it into view.
+    expect(text(app.frame(15, 80)).some((l) => l.includes('python serve.py'))).toBe(false);
+    app.handle(key('End'));
+    expect(text(app.frame(15, 80)).some((l) => l.includes('python serve.py'))).toBe(true);
+  });
+
   it('sends to all tagged processes (Space tags and moves down)', () => {
     const { app, signals } = makeApp();
     app.handle(key('Down'));
