@@ -147,10 +147,14 @@ export async function main(cli: CliEnvironment): Promise<number> {
   }
 
   // Loaded together (the once path needs all three; the module graph resolves in parallel).
+  const marks: Array<[string, number]> = [['start', performance.now()]];
+  const mark = (label: string) => marks.push([label, performance.now()]);
   const [core, { createGatherer }, render] = await Promise.all([import('../core/index.js'), import('./gather.js'), import('./render/index.js')]);
   let gather: ReturnType<typeof createGatherer>;
   try {
+    mark('imports');
     gather = createGatherer({ ...args, cudaVisibleDevices: cli.env.CUDA_VISIBLE_DEVICES ?? null });
+    mark('nvml init');
   } catch (error) {
     if (error instanceof core.NvmlLibraryNotFoundError) {
       cli.stderr.write(`${colorMessage(`ERROR: NVML could not be loaded. ${error.message.replace(/\s+/g, ' ')}`, color)}\n`);
@@ -204,8 +208,11 @@ export async function main(cli: CliEnvironment): Promise<number> {
       clocks: (processes) => render.showsClocks(render.onceWidth(1, processes, columns)),
     });
     invalidIndices = invalid;
+    mark('gather');
     const width = render.onceWidth(data.devices.length, data.processes, columns);
-    cli.stdout.write(toText(render.renderOnce(data, { ...renderBase, width }), { color, light: args.light }));
+    const text = toText(render.renderOnce(data, { ...renderBase, width }), { color, light: args.light });
+    mark('render');
+    cli.stdout.write(text);
     const note = render.missingFunctionsNote(data.missingFunctions);
     if (note !== null) notes.push(note);
   }
@@ -213,6 +220,10 @@ export async function main(cli: CliEnvironment): Promise<number> {
   if (invalid !== null) messages.push(invalid);
   if (cli.stdout.isTTY !== true && !args.json && (await underWatch())) {
     messages.push('HINT: You are running nvitop under the watch command. Please try nvitop -m directly.');
+  }
+  if (debugEnabled(cli.env)) {
+    const steps = marks.slice(1).map(([label, at], i) => `${label} ${(at - (marks[i] as [string, number])[1]).toFixed(1)} ms`);
+    cli.stderr.write(`DEBUG: process start to main ${marks[0]![1].toFixed(1)} ms; ${steps.join(', ')}\n`);
   }
   for (const message of [...notes, ...messages]) cli.stderr.write(`${colorMessage(message, color)}\n`);
   return messages.length > 0 ? 1 : 0;
