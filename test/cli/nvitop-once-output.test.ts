@@ -147,6 +147,13 @@ describe('modes, messages and exit codes', () => {
     expect(stdout).toContain('Processes:');
   });
 
+  it('LOGLEVEL=DEBUG: where NVML came from and the time of each step, on stderr; exit 0', async () => {
+    const { stderr, code } = await runNvitop(['-1'], { ...env, LOGLEVEL: 'debug' });
+    expect(code).toBe(0);
+    expect(stderr).toContain(`DEBUG: NVML loaded from ${env.NVITOP_NVML_LIBRARY}\n`);
+    expect(stderr).toMatch(/DEBUG: process start to main [\d.]+ ms; imports [\d.]+ ms, nvml init [\d.]+ ms, gather [\d.]+ ms, render [\d.]+ ms\n/);
+  });
+
   it('no flag and no terminal: once mode, exit 0', async () => {
     const { stdout, stderr, code } = await runNvitop([], env);
     expect([code, stderr]).toEqual([0, '']);

@@ -11,7 +11,9 @@ import {
   hiddenHostInfoHint,
   lineText,
   loadIntensity,
+  gradientColor,
   makeBarChart,
+  styleBar,
   missingFunctionsNote,
   onceWidth,
   padStart,
@@ -82,6 +84,20 @@ describe('makeBarChart', () => {
   });
   it('falls back to an integer when the decimal does not fit', () => {
     expect(makeBarChart('MEM', 99.5, 12, { float: true }).trimEnd().endsWith(' 99.5%')).toBe(false);
+  });
+});
+
+describe('styleBar', () => {
+  it('one colour, or with --colorful a 256-colour gradient along the blocks', () => {
+    const bar = makeBarChart('MEM', 80, 30, { float: true });
+    expect(styleBar(bar, 'red', false)).toEqual([{ text: bar, style: { fg: 'red' } }]);
+    const gradient = styleBar(bar, 'red', true);
+    expect(gradient.map((s) => s.text).join('')).toBe(bar);
+    const blocks = gradient.filter((s) => /^[█▏▎▍▌▋▊▉]$/.test(s.text)).map((s) => s.style?.fg as number);
+    expect(blocks.length).toBeGreaterThan(10);
+    expect(blocks.every((fg) => typeof fg === 'number')).toBe(true);
+    expect(new Set(blocks).size).toBeGreaterThan(3);
+    expect(blocks[0]).toBe(gradientColor(0));
   });
 });
 
