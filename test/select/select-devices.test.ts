@@ -45,6 +45,13 @@ describe('selectDevices', () => {
     expect(api.selectDevices({ minCount: 2, maxCount: 3, minFreeMemory: '5GiB', maxGpuUtilization: 60 })).toEqual([3, 7, 6]);
   });
 
+  it('the pure decision function takes device snapshots as they are', () => {
+    const snapshots = api.Device.all().map((device) => device.asSnapshot());
+    const decision = api.decideDevices(snapshots, api.normalizeSelectOptions({ maxCount: 2, minFreeMemory: '30GiB' }));
+    expect(decision.selected.map((s) => s.uuid)).toEqual([uuid(3), uuid(2)]);
+    expect(decision.rejected.map((r) => r.candidate.index)).toEqual([1, 4, 5]);
+  });
+
   it('returns [] when nothing fits and minCount is 0', () => {
     expect(api.selectDevices({ minFreeMemory: '1TiB' })).toEqual([]);
   });

@@ -80,7 +80,14 @@ const OPTIONS: readonly OptionSpec[] = [
   { key: 'lock', names: ['--lock'], arity: 'optional' },
 ];
 
-/** How the CLI names each constraint in messages. */
+/**
+ * How the CLI names each constraint in messages.
+ *
+ * @example
+ * ```ts
+ * explainShortfall(decision, criteria, 2, FLAG_LABELS); // '… (--min-free-memory).'
+ * ```
+ */
 export const FLAG_LABELS = {
   minCount: '--min-count',
   minFreeMemory: '--min-free-memory',

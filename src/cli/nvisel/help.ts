@@ -4,7 +4,14 @@
  * @module
  */
 
-/** The usage block (also printed before `nvisel: error: …`). */
+/**
+ * The usage block (also printed before `nvisel: error: …`).
+ *
+ * @example
+ * ```ts
+ * process.stderr.write(`${NVISEL_USAGE}\nnvisel: error: …\n`);
+ * ```
+ */
 export const NVISEL_USAGE = `usage: nvisel [--help] [--version]
               [--inherit [CUDA_VISIBLE_DEVICES]] [--account-as-free [USERNAME ...]]
               [--min-count N] [--max-count N] [--count N]
@@ -15,7 +22,14 @@ export const NVISEL_USAGE = `usage: nvisel [--help] [--version]
               [--wait [DURATION]] [--interval DURATION] [--lock [PID]]
               [-- COMMAND [ARG ...]]`;
 
-/** The full `--help` text. */
+/**
+ * The full `--help` text.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(`${NVISEL_HELP}\n`);
+ * ```
+ */
 export const NVISEL_HELP = `${NVISEL_USAGE}
 
 Select CUDA devices that meet the given constraints and print their identifiers.

@@ -46,7 +46,14 @@ export interface NviselIo {
   readonly env: NodeJS.ProcessEnv;
 }
 
-/** Exit statuses of nvisel. */
+/**
+ * Exit statuses of nvisel (usage errors and NVML errors share 2; the message tells them apart).
+ *
+ * @example
+ * ```ts
+ * if (status === EXIT.notEnough) console.error('not enough GPUs');
+ * ```
+ */
 export const EXIT = { ok: 0, noLibrary: 1, usage: 2, nvml: 2, cuda: 3, notEnough: 4 } as const;
 
 function selectOptions(args: NviselArgs, env: NodeJS.ProcessEnv): SelectDevicesOptions {

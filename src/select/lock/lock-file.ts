@@ -33,7 +33,14 @@ export type LockFileState =
   /** Not a lock: unparsable for too long, a symbolic link, or not a regular file. */
   | { readonly kind: 'invalid' };
 
-/** How long an empty or partial lock file counts as being written. */
+/**
+ * How long an empty or partial lock file counts as being written (then it is stale).
+ *
+ * @example
+ * ```ts
+ * Date.now() - mtimeMs < WRITE_GRACE_MS; // still being written
+ * ```
+ */
 export const WRITE_GRACE_MS = 10_000;
 
 const NAME = /^(.+)\.(\d{1,9})\.lock$/;
