@@ -28,7 +28,7 @@ import { cudaRuntimeVersion } from './cuda-runtime.js';
 /** Runs an NVML query; NVML errors become NA (other errors are bugs and propagate). */
 export function nvmlQuery<T>(fn: () => T): Maybe<T> {
   try {
-    return fn();
+    return N.withQuietErrors(fn);
   } catch (error) {
     if (error instanceof N.NvmlError) return NA;
     throw error;

@@ -167,6 +167,19 @@ export function nvmlShutdown(): void {
   nvml.shutdown();
 }
 
+/**
+ * Runs `fn` with NVML errors built without a stack trace: for callers that turn every NVML
+ * error into NA.
+ */
+export function withQuietErrors<T>(fn: () => T): T {
+  nvml.quietDepth += 1;
+  try {
+    return fn();
+  } finally {
+    nvml.quietDepth -= 1;
+  }
+}
+
 /** Whether the library exports `symbol` (loads the library; throws when it cannot be loaded). */
 export function nvmlHasSymbol(symbol: string): boolean {
   return nvml.has(symbol);

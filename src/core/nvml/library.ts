@@ -136,16 +136,31 @@ class NvmlLibrary {
 
   /** The error object for a return code, with NVML's own message when available. */
   errorFor(code: number, functionName: string): NvmlError {
-    return nvmlErrorFromCode(code, functionName, this.errorString(code));
+    if (this.quietDepth === 0) return nvmlErrorFromCode(code, functionName, this.errorString(code));
+    // Inside a query whose errors become NA nobody reads the stack: skip capturing it, which is
+    // most of an error's cost (an unsupported query fails on every refresh).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      return nvmlErrorFromCode(code, functionName, this.errorString(code));
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
   }
 
-  /** `nvmlErrorString(code)`, or undefined when the library is not loaded. */
+  /** How many NA-converting queries are running (their errors need no stack trace). */
+  quietDepth = 0;
+  private readonly errorStrings = new Map<number, string | undefined>();
+
+  /** `nvmlErrorString(code)` (cached per code), or undefined when the library is not loaded. */
   errorString(code: number): string | undefined {
     if (this.lib === null) return undefined;
+    if (this.errorStrings.has(code)) return this.errorStrings.get(code);
     const fn = this.resolve('nvmlErrorString');
-    if (fn === null) return undefined;
-    const text = fn(code);
-    return typeof text === 'string' ? text : undefined;
+    const text = fn === null ? undefined : fn(code);
+    const message = typeof text === 'string' ? text : undefined;
+    this.errorStrings.set(code, message);
+    return message;
   }
 
   /** Initialises NVML once (`nvmlInitWithFlags(0)`, else `nvmlInit_v2`); rethrows a failure. */
