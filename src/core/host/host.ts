@@ -198,7 +198,19 @@ export function getuser(): string {
     const value = process.env[key];
     if (value !== undefined && value !== '') return value;
   }
-  if (typeof process.getuid === 'function') return usernameFromUid(process.getuid());
+  if (typeof process.getuid === 'function') {
+    const uid = process.getuid();
+    // libuv's getpwuid_r (NSS-aware, no FFI binding to set up: fast for one-shot CLIs) answers
+    // for the effective uid; use it when that is the real uid.
+    if (process.geteuid?.() === uid) {
+      try {
+        return os.userInfo().username;
+      } catch {
+        // No entry in the user database: usernameFromUid falls back to the uid.
+      }
+    }
+    return usernameFromUid(uid);
+  }
   try {
     return os.userInfo().username;
   } catch {
