@@ -51,6 +51,8 @@ const cases = {
   'nvitop -1 (COLUMNS=200)': [bin, '-1'],
   'nvitop --json': [bin, '--json'],
   'nvitop --version': [bin, '--version'],
+  // The floor set by the core API: load it (koffi, the NVML binding) and initialise NVML.
+  'core import + Device.count()': ['--input-type=module', '-e', `const c = await import(${JSON.stringify(path.join(root, 'dist', 'core', 'index.js'))}); c.Device.count(); process.stdout.write('x');`],
 };
 const extra = { 'nvitop -1 (COLUMNS=200)': { COLUMNS: '200' } };
 const results = Object.fromEntries(Object.keys(cases).map((name) => [name, { output: [], exit: [] }]));

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import nodeModule from 'node:module';
 import { isatty } from 'node:tty';
 
 import { UsageError, helpText, parseNvitopArgs, resolveMonitorMode, usage, type NvitopArgs } from './args.js';
@@ -149,7 +150,13 @@ export async function main(cli: CliEnvironment): Promise<number> {
   // Loaded together (the once path needs all three; the module graph resolves in parallel).
   const marks: Array<[string, number]> = [['start', performance.now()]];
   const mark = (label: string) => marks.push([label, performance.now()]);
-  const [core, { createGatherer }, render] = await Promise.all([import('../core/index.js'), import('./gather.js'), import('./render/index.js')]);
+  const [core, { createGatherer }, once, devicePanel, notesModule] = await Promise.all([
+    import('../core/index.js'),
+    import('./gather.js'),
+    import('./render/once.js'),
+    import('./render/device-panel.js'),
+    import('./render/notes.js'),
+  ]);
   let gather: ReturnType<typeof createGatherer>;
   try {
     mark('imports');
@@ -201,19 +208,20 @@ export async function main(cli: CliEnvironment): Promise<number> {
   if (args.json) {
     const { data, invalidIndices: invalid } = gather({ detail: 'full' });
     invalidIndices = invalid;
-    cli.stdout.write(render.renderJson(data, invalid));
+    const { renderJson } = await import('./render/json.js');
+    cli.stdout.write(renderJson(data, invalid));
   } else {
     const { data, invalidIndices: invalid } = gather({
       detail: 'table',
-      clocks: (processes) => render.showsClocks(render.onceWidth(1, processes, columns)),
+      clocks: (processes) => devicePanel.showsClocks(once.onceWidth(1, processes, columns)),
     });
     invalidIndices = invalid;
     mark('gather');
-    const width = render.onceWidth(data.devices.length, data.processes, columns);
-    const text = toText(render.renderOnce(data, { ...renderBase, width }), { color, light: args.light });
+    const width = once.onceWidth(data.devices.length, data.processes, columns);
+    const text = toText(once.renderOnce(data, { ...renderBase, width }), { color, light: args.light });
     mark('render');
     cli.stdout.write(text);
-    const note = render.missingFunctionsNote(data.missingFunctions);
+    const note = notesModule.missingFunctionsNote(data.missingFunctions);
     if (note !== null) notes.push(note);
   }
   const invalid = invalidIndicesMessage(invalidIndices);
@@ -228,6 +236,10 @@ export async function main(cli: CliEnvironment): Promise<number> {
   for (const message of [...notes, ...messages]) cli.stderr.write(`${colorMessage(message, color)}\n`);
   return messages.length > 0 ? 1 : 0;
 }
+
+// Node >= 22.1 can cache the compiled modules on disk (in the OS temp folder): the core and the
+// renderers, imported below, then start faster on every later run. A no-op on older Node.
+(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
