@@ -303,6 +303,21 @@ describe('monitor state machine and screens', () => {
     expect(app.screen).toBe('main');
   });
 
+  it('--ascii draws with ASCII only (compact host panel, no box drawing, no Braille)', () => {
+    const app = new MonitorApp({
+      mode: 'full',
+      readonly: false,
+      render: { ...RENDER, ascii: true },
+      services: { sendSignal() {}, environ: () => ({}), buildTree: () => [], now: () => new Date(2026, 4, 20) },
+    });
+    app.update(data());
+    app.handle(key('Down'));
+    const lines = text(app.frame(50, 120));
+    expect(lines.join('\n')).not.toMatch(/[^\x20-\x7e\n]/);
+    expect(lines.some((l) => l.startsWith('+==='))).toBe(true);
+    expect(lines.some((l) => l.includes('[ CPU: '))).toBe(true);
+  });
+
   it('below 79 columns shows nvitop’s message', () => {
     const { app } = makeApp();
     const lines = text(app.frame(24, 70));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { Painter } from '../../src/cli/monitor/painter.js';
+import { sgr } from '../../src/cli/monitor/sgr.js';
 import type { Line } from '../../src/cli/render/types.js';
 import { VtScreen } from '../helpers/vt-screen.js';
 
@@ -70,6 +71,11 @@ describe('diffing painter', () => {
     painter.invalidate();
     painter.paint(plain('x', 'y'));
     expect(screen.text(0)).toBe('x         ');
+  });
+
+  it('light theme: reverse video on a coloured foreground gets a black background', () => {
+    expect(sgr({ fg: 'cyan', reverse: true }, { light: true, noColor: false })).toBe('\x1b[0;7;36;40m');
+    expect(sgr({ fg: 'cyan', reverse: true }, { light: false, noColor: false })).toBe('\x1b[0;7;36m');
   });
 
   it('uses 256-colour codes for numeric colours and honours noColor', () => {
