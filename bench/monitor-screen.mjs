@@ -40,6 +40,8 @@ const children = jobs.map(([script, ...args]) => {
 });
 const socket = `nvitop-screen-${process.pid}`;
 const tmux = (...args) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+// tmux leaves its socket file behind after kill-server: remove it on the way out.
+process.on('exit', () => rmSync(path.join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, socket), { force: true }));
 const cleanup = () => {
   try {
     tmux('kill-server');

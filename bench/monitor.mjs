@@ -51,6 +51,8 @@ const env = {
 const ticks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 const socket = `nvitop-bench-${process.pid}`;
 const tmux = (...args) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+// tmux leaves its socket file behind after kill-server: remove it on the way out.
+process.on('exit', () => rmSync(path.join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, socket), { force: true }));
 const sleep = (s) => new Promise((r) => setTimeout(r, s * 1000));
 
 function stat(pid) {

@@ -5,7 +5,7 @@
  * Each session gets its own tmux server socket, so parallel test files never meet.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 
 let counter = 0;
 
@@ -24,6 +24,7 @@ export interface TmuxOptions {
 
 export class TmuxSession {
   readonly socket = `nvitop-test-${process.pid}-${counter++}`;
+  private readonly socketPath: string;
 
   constructor(options: TmuxOptions) {
     const env = Object.entries(options.env ?? {})
@@ -34,6 +35,7 @@ export class TmuxSession {
     const script = `cd ${shellQuote(options.cwd ?? process.cwd())} && env ${env} ${options.command.map(shellQuote).join(' ')}; echo "EXIT:$?"; sleep 600`;
     this.tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'main', '-x', String(options.columns), '-y', String(options.rows), script);
     this.tmux('set-option', '-t', 'main', 'status', 'off');
+    this.socketPath = this.display('#{socket_path}');
   }
 
   tmux(...args: string[]): string {
@@ -106,11 +108,13 @@ export class TmuxSession {
     return this.waitFor((lines) => lines.some((l) => l.includes(text)), JSON.stringify(text), timeoutMs);
   }
 
+  /** Stop the tmux server and remove its socket file. */
   kill(): void {
     try {
       this.tmux('kill-server');
     } catch {
       // already gone
     }
+    rmSync(this.socketPath, { force: true });
   }
 }
