@@ -138,7 +138,7 @@ describe.runIf(havePrometheus)('a real Prometheus server scraping the exporter',
     const up = await query('up{job="nvitop-exporter"}');
     expect(up.map((r) => r.value[1])).toEqual(['1']);
     const names = new Set((await query('count by (__name__) ({job="nvitop-exporter"})')).map((r) => r.metric['__name__']));
-    for (const [name, family] of parsePromText(exposition)) {
+    for (const [, family] of parsePromText(exposition)) {
       if (family.samples.length === 0) continue;
       for (const sample of family.samples) expect(names.has(sample.name), sample.name).toBe(true);
     }
