@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import '../dist/cli/nvisel.js';
+import '../dist/bin/nvisel.js';

@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import '../dist/cli/nvitop-exporter.js';
+import '../dist/bin/nvitop-exporter.js';

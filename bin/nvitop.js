@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import '../dist/cli/nvitop.js';
+import '../dist/bin/nvitop.js';

@@ -73,21 +73,6 @@ function debugEnabled(env: NodeJS.ProcessEnv): boolean {
   return (env.LOGLEVEL ?? '').trim().toUpperCase() === 'DEBUG';
 }
 
-/** The monitor entry, when its module exists (it is built separately). */
-type RunMonitor = (options: Record<string, unknown>) => unknown;
-
-async function loadMonitor(): Promise<RunMonitor | null> {
-  const specifier = './monitor/index.js';
-  try {
-    const module: unknown = await import(specifier);
-    const run = (module as { runMonitor?: unknown }).runMonitor;
-    return typeof run === 'function' ? (run as RunMonitor) : null;
-  } catch (error) {
-    if ((error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND') return null;
-    throw error;
-  }
-}
-
 /** `sh` whose parent is `watch`: nvitop's hint to use the monitor instead. */
 async function underWatch(): Promise<boolean> {
   try {
@@ -186,20 +171,18 @@ export async function main(cli: CliEnvironment): Promise<number> {
   if (monitor) {
     const probe = gather({ detail: 'table', clocks: false });
     if (probe.data.devices.length > 0) {
-      const runMonitor = await loadMonitor();
-      if (runMonitor !== null) {
-        const code = await runMonitor({
-          ...renderBase,
-          mode: resolveMonitorMode(args.monitor, cli.env),
-          interval: args.interval ?? 2,
-          readonly: args.readonly,
-          gather: (): StatusData => gather({ detail: 'table', clocks: true }).data,
-        });
-        const invalid = invalidIndicesMessage(probe.invalidIndices);
-        if (invalid !== null) cli.stderr.write(`${colorMessage(invalid, color)}\n`);
-        return typeof code === 'number' ? code : invalid === null ? 0 : 1;
-      }
-      if (debugEnabled(cli.env)) cli.stderr.write('DEBUG: the monitor is not available in this build; printing once\n');
+      // Loaded only here: the once path never pays for the monitor's modules.
+      const { runMonitor } = await import('./monitor/index.js');
+      const code = await runMonitor({
+        ...renderBase,
+        mode: resolveMonitorMode(args.monitor, cli.env),
+        interval: args.interval ?? 2,
+        readonly: args.readonly,
+        gather: (): StatusData => gather({ detail: 'table', clocks: true }).data,
+      });
+      const invalid = invalidIndicesMessage(probe.invalidIndices);
+      if (invalid !== null) cli.stderr.write(`${colorMessage(invalid, color)}\n`);
+      return invalid === null ? code : 1;
     }
   }
 
