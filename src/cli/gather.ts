@@ -15,7 +15,6 @@ import {
   MigDevice,
   NA,
   PhysicalDevice,
-  bytes2human,
   host,
   isNA,
   nvmlUnknownFunctions,
@@ -168,11 +167,10 @@ export function processFilter(filters: ProcessFilters, currentUser: string): (pr
   };
 }
 
-const NA_CLOCKS = Object.freeze({ graphics: NA, sm: NA, memory: NA, video: NA });
-
 /**
- * A device snapshot with only what the table shows; the rest is NA. Reads each value once
- * (inside `oneshot`), never the PCIe throughput, and the clocks only when `clocks` is set.
+ * A device snapshot with only what the table shows; the rest is NA. Never reads the PCIe
+ * throughput (the driver samples it over ~20 ms per GPU), reads the clocks only when `clocks`
+ * is set, and for MIG devices only memory, BAR1 and the instance ids.
  *
  * @example
  * ```ts
@@ -180,74 +178,21 @@ const NA_CLOCKS = Object.freeze({ graphics: NA, sm: NA, memory: NA, video: NA })
  * ```
  */
 export function tableSnapshot(device: Device, options: { clocks: boolean }): DeviceSnapshot {
-  return device.oneshot(() => {
-    const memoryInfo = device.memoryInfo();
-    const index = device.index;
-    const mig = device instanceof MigDevice ? device : null;
-    const bar1 = mig === null ? { total: NA, free: NA, used: NA } : device.bar1MemoryInfo();
-    const sm = options.clocks ? device.smClock() : NA;
-    const memoryClock = options.clocks ? device.memoryClock() : NA;
-    const clockInfos = { ...NA_CLOCKS, sm, memory: memoryClock };
-    const gpu = device.gpuUtilization();
-    const memoryUtilization = device.memoryUtilization();
-    const percent = device.memoryPercent();
-    return {
-      kind: device.kind,
-      index: typeof index === 'number' ? index : ([index[0], index[1]] as const),
-      physicalIndex: device.physicalIndex,
-      migIndex: mig === null ? NA : mig.migIndex,
-      cudaIndex: NA,
-      displayIndex: device.displayIndex,
-      isMigDevice: device.isMigDevice(),
-      name: device.name(),
-      uuid: NA,
-      busId: mig === null ? device.busId() : NA,
-      serial: NA,
-      memoryInfo,
-      memoryTotal: memoryInfo.total,
-      memoryUsed: memoryInfo.used,
-      memoryFree: memoryInfo.free,
-      memoryTotalHuman: bytes2human(memoryInfo.total),
-      memoryUsedHuman: bytes2human(memoryInfo.used),
-      memoryFreeHuman: bytes2human(memoryInfo.free),
-      memoryPercent: percent,
-      memoryUsage: `${bytes2human(memoryInfo.used)} / ${bytes2human(memoryInfo.total)}`,
-      bar1MemoryInfo: bar1,
-      bar1MemoryUsedHuman: bytes2human(bar1.used),
-      bar1MemoryPercent: mig === null ? NA : device.bar1MemoryPercent(),
-      utilizationRates: { gpu, memory: memoryUtilization, encoder: NA, decoder: NA },
-      gpuUtilization: gpu,
-      memoryUtilization,
-      encoderUtilization: NA,
-      decoderUtilization: NA,
-      clockInfos,
-      maxClockInfos: NA_CLOCKS,
-      clockSpeedInfos: { current: clockInfos, max: NA_CLOCKS },
-      smClock: sm,
-      memoryClock,
-      fanSpeed: mig === null ? device.fanSpeed() : NA,
-      temperature: mig === null ? device.temperature() : NA,
-      powerUsage: mig === null ? device.powerUsage() : NA,
-      powerLimit: mig === null ? device.powerLimit() : NA,
-      powerStatus: mig === null ? device.powerStatus() : 'N/A / N/A',
-      pcieThroughput: { tx: NA, rx: NA },
-      pcieTxThroughput: NA,
-      pcieRxThroughput: NA,
-      pcieTxThroughputHuman: NA,
-      pcieRxThroughputHuman: NA,
-      displayActive: mig === null ? device.displayActive() : NA,
-      displayMode: NA,
-      currentDriverModel: mig === null && process.platform === 'win32' ? device.currentDriverModel() : NA,
-      persistenceMode: mig === null ? device.persistenceMode() : NA,
-      performanceState: mig === null ? device.performanceState() : NA,
-      totalVolatileUncorrectedEccErrors: mig === null ? device.totalVolatileUncorrectedEccErrors() : NA,
-      computeMode: mig === null ? device.computeMode() : NA,
-      cudaComputeCapability: NA,
-      migMode: device.migMode(),
-      gpuInstanceId: mig === null ? NA : mig.gpuInstanceId(),
-      computeInstanceId: mig === null ? NA : mig.computeInstanceId(),
-      timestamp: Date.now(),
-    };
+  const physical = !(device instanceof MigDevice);
+  return device.asSnapshot({
+    include: {
+      pcie: false,
+      clocks: options.clocks,
+      maxClocks: false,
+      encoderDecoder: false,
+      bar1: !physical,
+      serial: false,
+      sensors: physical,
+      modes: physical,
+      displayMode: false,
+      driverModel: process.platform === 'win32',
+      computeCapability: false,
+    },
   });
 }
 

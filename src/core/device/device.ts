@@ -475,8 +475,7 @@ export abstract class Device {
   }
   /** `'66W / 250W'` (rounded watts; `N/A` parts where unknown). */
   powerStatus(): string {
-    const watts = (value: Maybe<number>) => (isNA(value) ? 'N/A' : `${Math.round(value / 1000)}W`);
-    return `${watts(this.powerUsage())} / ${watts(this.powerLimit())}`;
+    return powerStatusOf(this.powerUsage(), this.powerLimit());
   }
 
   // ------------------------------------------------------------------ PCIe and NVLink
@@ -680,22 +679,34 @@ export abstract class Device {
   // ------------------------------------------------------------------ snapshot
 
   /**
-   * Every value at one moment, as a plain JSON-serialisable record.
+   * Every value at one moment, as a plain JSON-serialisable record. `options.include` leaves
+   * groups of queries out (their fields are NA), for views that show less and must stay cheap:
+   * `nvitop -1` skips the PCIe throughput, which the driver samples over ~20 ms per GPU.
    *
    * @example
    * ```ts
    * const snapshot = Device.fromIndex(0).asSnapshot();
    * console.log(snapshot.memoryUsedHuman, snapshot.gpuUtilization);
+   * const cheap = Device.fromIndex(0).asSnapshot({ include: { pcie: false, clocks: false } });
    * ```
    */
-  asSnapshot(): DeviceSnapshot {
+  asSnapshot(options: SnapshotOptions = {}): DeviceSnapshot {
+    const want = (group: SnapshotGroup): boolean => options.include?.[group] ?? true;
     return this.oneshot(() => {
       const memoryInfo = this.memoryInfo();
-      const utilizationRates = this.utilizationRates();
-      const clockInfos = this.clockInfos();
-      const maxClockInfos = this.maxClockInfos();
-      const pcieThroughput = this.pcieThroughput();
-      const bar1MemoryInfo = this.bar1MemoryInfo();
+      const gpu = this.gpuUtilization();
+      const memory = this.memoryUtilization();
+      const encoder = want('encoderDecoder') ? this.encoderUtilization() : NA;
+      const decoder = want('encoderDecoder') ? this.decoderUtilization() : NA;
+      const utilizationRates = { gpu, memory, encoder, decoder };
+      const clockInfos = want('clocks') ? this.clockInfos() : NA_CLOCKS;
+      const maxClockInfos = want('maxClocks') ? this.maxClockInfos() : NA_CLOCKS;
+      const pcieThroughput = want('pcie') ? this.pcieThroughput() : { tx: NA, rx: NA };
+      const bar1MemoryInfo = want('bar1') ? this.bar1MemoryInfo() : { total: NA, free: NA, used: NA };
+      const sensors = want('sensors');
+      const modes = want('modes');
+      const powerUsage = sensors ? this.powerUsage() : NA;
+      const powerLimit = sensors ? this.powerLimit() : NA;
       const index = this.index;
       return {
         kind: this.kind,
@@ -708,7 +719,7 @@ export abstract class Device {
         name: this.name(),
         uuid: this.uuid(),
         busId: this.busId(),
-        serial: this.serial(),
+        serial: want('serial') ? this.serial() : NA,
         memoryInfo,
         memoryTotal: memoryInfo.total,
         memoryUsed: memoryInfo.used,
@@ -722,33 +733,33 @@ export abstract class Device {
         bar1MemoryUsedHuman: bytes2human(bar1MemoryInfo.used),
         bar1MemoryPercent: percentOf(bar1MemoryInfo.used, bar1MemoryInfo.total),
         utilizationRates,
-        gpuUtilization: utilizationRates.gpu,
-        memoryUtilization: utilizationRates.memory,
-        encoderUtilization: utilizationRates.encoder,
-        decoderUtilization: utilizationRates.decoder,
+        gpuUtilization: gpu,
+        memoryUtilization: memory,
+        encoderUtilization: encoder,
+        decoderUtilization: decoder,
         clockInfos,
         maxClockInfos,
         clockSpeedInfos: { current: clockInfos, max: maxClockInfos },
         smClock: clockInfos.sm,
         memoryClock: clockInfos.memory,
-        fanSpeed: this.fanSpeed(),
-        temperature: this.temperature(),
-        powerUsage: this.powerUsage(),
-        powerLimit: this.powerLimit(),
-        powerStatus: this.powerStatus(),
+        fanSpeed: sensors ? this.fanSpeed() : NA,
+        temperature: sensors ? this.temperature() : NA,
+        powerUsage,
+        powerLimit,
+        powerStatus: powerStatusOf(powerUsage, powerLimit),
         pcieThroughput,
         pcieTxThroughput: pcieThroughput.tx,
         pcieRxThroughput: pcieThroughput.rx,
         pcieTxThroughputHuman: throughputHuman(pcieThroughput.tx),
         pcieRxThroughputHuman: throughputHuman(pcieThroughput.rx),
-        displayActive: this.displayActive(),
-        displayMode: this.displayMode(),
-        currentDriverModel: this.currentDriverModel(),
-        persistenceMode: this.persistenceMode(),
-        performanceState: this.performanceState(),
-        totalVolatileUncorrectedEccErrors: this.totalVolatileUncorrectedEccErrors(),
-        computeMode: this.computeMode(),
-        cudaComputeCapability: this.cudaComputeCapability(),
+        displayActive: modes ? this.displayActive() : NA,
+        displayMode: modes && want('displayMode') ? this.displayMode() : NA,
+        currentDriverModel: modes && want('driverModel') ? this.currentDriverModel() : NA,
+        persistenceMode: modes ? this.persistenceMode() : NA,
+        performanceState: modes ? this.performanceState() : NA,
+        totalVolatileUncorrectedEccErrors: modes ? this.totalVolatileUncorrectedEccErrors() : NA,
+        computeMode: modes ? this.computeMode() : NA,
+        cudaComputeCapability: want('computeCapability') ? this.cudaComputeCapability() : NA,
         migMode: this.migMode(),
         gpuInstanceId: this.gpuInstanceIdValue(),
         computeInstanceId: this.computeInstanceIdValue(),
@@ -789,7 +800,7 @@ export abstract class Device {
     return Date.now() * 1000 - 1_000_000;
   }
 
-  /** JSON form: the snapshot. */
+  /** JSON form: the full snapshot. */
   toJSON(): DeviceSnapshot {
     return this.asSnapshot();
   }
@@ -836,6 +847,37 @@ export function uuidMatches(full: Maybe<string>, wanted: string, isMig: boolean)
   if (/^MIG-/i.test(wanted) && !isMig) return false;
   const bare = (text: string) => text.replace(/^MIG-/i, '').replace(/^GPU-/i, '').toLowerCase();
   return bare(wanted).length > 0 && bare(full).startsWith(bare(wanted));
+}
+
+/**
+ * Groups of queries that {@link Device.asSnapshot} can leave out (all are included by default):
+ * `pcie` (PCIe throughput), `clocks`, `maxClocks`, `encoderDecoder`, `bar1` (BAR1 memory),
+ * `serial`, `sensors` (fan, temperature, power), `modes` (display, persistence, performance
+ * state, ECC, compute mode), `displayMode`, `driverModel`, `computeCapability`.
+ */
+export type SnapshotGroup =
+  | 'pcie'
+  | 'clocks'
+  | 'maxClocks'
+  | 'encoderDecoder'
+  | 'bar1'
+  | 'serial'
+  | 'sensors'
+  | 'modes'
+  | 'displayMode'
+  | 'driverModel'
+  | 'computeCapability';
+
+/** Options of {@link Device.asSnapshot}. */
+export interface SnapshotOptions {
+  /** Set a group to `false` to leave its queries out (their fields are NA). */
+  readonly include?: Partial<Record<SnapshotGroup, boolean>>;
+}
+
+/** `'66W / 250W'` from milliwatts (rounded watts, `N/A` parts where unknown). */
+function powerStatusOf(usage: Maybe<number>, limit: Maybe<number>): string {
+  const watts = (value: Maybe<number>) => (isNA(value) ? 'N/A' : `${Math.round(value / 1000)}W`);
+  return `${watts(usage)} / ${watts(limit)}`;
 }
 
 function throughputHuman(value: Maybe<number>): Maybe<string> {

@@ -3,5 +3,5 @@
  *
  * @module
  */
-export { Device, PhysicalDevice, MigDevice, CudaDevice, CudaMigDevice, nvmlQuery, normalizeBusId, type GpuProcessMap } from './device.js';
+export { Device, PhysicalDevice, MigDevice, CudaDevice, CudaMigDevice, nvmlQuery, normalizeBusId, type GpuProcessMap, type SnapshotGroup, type SnapshotOptions } from './device.js';
 export { parseCudaVisibleDevices, normalizeCudaVisibleDevices, invalidateCudaVisibleDevicesCache, type NvmlIndex } from './cuda-visible-devices.js';
