@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { Registry, register as globalRegistry, type RegistryContentType } from 'prom-client';
+import type { Registry, RegistryContentType } from 'prom-client';
+import { promClient } from './prom.js';
 
 import { Device, InvalidInputError } from '../core/index.js';
 import { ExporterFamilies } from './families.js';
@@ -77,7 +78,7 @@ function checkInterval(interval: number): number {
  * ```
  */
 export function createExporter(options: ExporterOptions = {}): Exporter {
-  const registry = options.registry ?? (globalRegistry as Registry<RegistryContentType>);
+  const registry = options.registry ?? (promClient().register as Registry<RegistryContentType>);
   const interval = checkInterval(options.interval ?? 1.0);
   const devices = [...(options.devices ?? exportableDevices())];
   checkExportable(devices);

@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { Gauge, type Registry, type RegistryContentType } from 'prom-client';
+import type { Gauge, Registry, RegistryContentType } from 'prom-client';
+import { promClient } from './prom.js';
 
 import { orNaN, type host } from '../core/index.js';
 import {
@@ -87,7 +88,7 @@ export class ExporterFamilies {
   ) {
     this.#hostname = hostname;
     const make = (name: string, help: string, labelNames: readonly string[], withCollect = true): Gauge => {
-      const gauge = new Gauge({
+      const gauge = new (promClient().Gauge)({
         name,
         help,
         labelNames: [...labelNames],

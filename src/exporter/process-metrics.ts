@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { collectDefaultMetrics, type Registry, type RegistryContentType } from 'prom-client';
+import type { Registry, RegistryContentType } from 'prom-client';
+import { promClient } from './prom.js';
 
 /**
  * prom-client default gauges whose names end in `_total`, which `promtool check metrics` rejects
@@ -34,6 +35,6 @@ export const NON_COUNTER_TOTALS: readonly string[] = [
  * ```
  */
 export function registerProcessMetrics(registry: Registry<RegistryContentType>): void {
-  collectDefaultMetrics({ register: registry });
+  promClient().collectDefaultMetrics({ register: registry });
   for (const name of NON_COUNTER_TOTALS) registry.removeSingleMetric(name);
 }

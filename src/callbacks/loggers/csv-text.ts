@@ -7,13 +7,22 @@
  * @module
  */
 
-import { stringify } from 'csv-stringify/sync';
+import { createRequire } from 'node:module';
+
+type Stringify = typeof import('csv-stringify/sync').stringify;
+let stringify: Stringify | undefined;
+
+/** csv-stringify's sync API, loaded on first use so that importing the package does not load it. */
+function csvStringify(): Stringify {
+  stringify ??= (createRequire(import.meta.url)('csv-stringify/sync') as { stringify: Stringify }).stringify;
+  return stringify;
+}
 
 import { parseCsv } from './csv-read.js';
 
 /** One CSV record (with its `\n`), every field quoted as needed by csv-stringify. */
 export function csvRecord(fields: readonly string[]): string {
-  return stringify([fields as string[]]);
+  return csvStringify()([fields as string[]]);
 }
 
 /** One field, quoted as needed (memoised: metric names repeat on every row). */
@@ -37,5 +46,5 @@ export function padRecords(body: string, count: number): string {
   const pad = ','.repeat(count);
   if (!body.includes('"')) return body.replace(/\r?\n/g, (eol) => pad + eol);
   const records = parseCsv(body).records;
-  return stringify(records.map((r) => [...r, ...Array<string>(count).fill('')]));
+  return csvStringify()(records.map((r) => [...r, ...Array<string>(count).fill('')]));
 }
