@@ -17,7 +17,7 @@ const counts = path.join(mkdtempSync(path.join(tmpdir(), 'nvitop-bench-')), 'cou
 const env = { ...process.env, NVITOP_NVML_LIBRARY: library, NVITOP_FAKE_NVML_SCENARIO: scenario };
 
 const snapshotScript = `
-  import { Device, GpuProcess } from ${JSON.stringify(path.join(root, 'dist/index.js'))};
+  import { Device, GpuProcess } from ${JSON.stringify(path.join(root, 'dist/bundle/index.js'))};
   for (const device of Device.all()) {
     device.asSnapshot();
     GpuProcess.takeSnapshots(device.processes().values(), { failsafe: true });
