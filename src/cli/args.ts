@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { OptionTable, UsageError, rejectUnrecognized, type OptionSpec } from './argparse.js';
 
 /**
  * Display mode of the monitor.
@@ -79,29 +80,10 @@ export interface NvitopArgs {
   readonly json: boolean;
 }
 
-/**
- * A command-line error: the entry point prints the usage line and `nvitop: error: <message>`
- * on stderr and exits with status 2.
- *
- * @example
- * ```ts
- * try { parseNvitopArgs(['--bogus']); } catch (e) { e instanceof UsageError; } // true
- * ```
- */
-export class UsageError extends Error {
-  /** The class name. */
-  override readonly name = 'UsageError';
-}
+// The shared scanner's error class, still importable from here (nvitop.ts, nvisel/main.ts, tests).
+export { UsageError } from './argparse.js';
 
-type Arity = 'flag' | 'optional' | 'one' | 'two' | 'some' | 'any';
-
-interface OptionSpec {
-  readonly key: string;
-  readonly names: readonly string[];
-  readonly arity: Arity;
-}
-
-const OPTIONS: readonly OptionSpec[] = [
+const OPTIONS = [
   { key: 'help', names: ['--help', '-h'], arity: 'flag' },
   { key: 'version', names: ['--version', '-V'], arity: 'flag' },
   { key: 'once', names: ['--once', '-1'], arity: 'flag' },
@@ -123,10 +105,11 @@ const OPTIONS: readonly OptionSpec[] = [
   { key: 'onlyGraphics', names: ['--only-graphics', '-G'], arity: 'flag' },
   { key: 'user', names: ['--user', '-u'], arity: 'any' },
   { key: 'pid', names: ['--pid', '-p'], arity: 'some' },
-];
+] as const satisfies readonly OptionSpec[];
 
-const BY_NAME: ReadonlyMap<string, OptionSpec> = new Map(OPTIONS.flatMap((spec) => spec.names.map((name) => [name, spec] as const)));
-const LONG_NAMES: readonly string[] = OPTIONS.flatMap((spec) => spec.names.filter((name) => name.startsWith('--')));
+type OptionKey = (typeof OPTIONS)[number]['key'];
+
+const TABLE = new OptionTable<OptionKey>(OPTIONS);
 const MONITOR_MODES: readonly MonitorMode[] = ['auto', 'full', 'compact'];
 
 /**
@@ -148,26 +131,18 @@ export const DEFAULT_GPU_UTIL_THRESHOLDS: readonly [number, number] = [10, 75];
  */
 export const DEFAULT_MEM_UTIL_THRESHOLDS: readonly [number, number] = [10, 80];
 
-function displayName(spec: OptionSpec): string {
-  return spec.names.join('/');
-}
-
-function looksLikeOption(token: string): boolean {
-  return token.length > 1 && token.startsWith('-');
-}
-
-function parseInteger(spec: OptionSpec, value: string): number {
+function parseInteger(key: OptionKey, value: string): number {
   const text = value.trim();
-  if (!/^[+-]?\d+$/.test(text)) throw new UsageError(`argument ${displayName(spec)}: invalid int value: '${value}'`);
+  if (!/^[+-]?\d+$/.test(text)) throw new UsageError(`argument ${TABLE.label(key)}: invalid int value: '${value}'`);
   return Number.parseInt(text, 10);
 }
 
-function parseThresholds(spec: OptionSpec, values: readonly string[]): [number, number] {
-  const [th1, th2] = values.map((value) => parseInteger(spec, value)) as [number, number];
+function parseThresholds(key: OptionKey, values: readonly string[]): [number, number] {
+  const [th1, th2] = values.map((value) => parseInteger(key, value)) as [number, number];
   for (const th of [th1, th2]) {
-    if (th < 1 || th > 99) throw new UsageError(`argument ${displayName(spec)}: invalid choice: ${th} (choose from 1 to 99)`);
+    if (th < 1 || th > 99) throw new UsageError(`argument ${TABLE.label(key)}: invalid choice: ${th} (choose from 1 to 99)`);
   }
-  if (th1 >= th2) throw new UsageError(`argument ${displayName(spec)}: expected th1 < th2, got ${th1} ${th2}`);
+  if (th1 >= th2) throw new UsageError(`argument ${TABLE.label(key)}: expected th1 < th2, got ${th1} ${th2}`);
   return [th1, th2];
 }
 
@@ -175,130 +150,14 @@ function formatG2(value: number): string {
   return String(Number(value.toPrecision(2)));
 }
 
-function parseInterval(spec: OptionSpec, value: string): number {
+function parseInterval(key: OptionKey, value: string): number {
   const text = value.trim();
   const number = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isFinite(number) || number <= 0) throw new UsageError(`argument ${displayName(spec)}: invalid positive float value: '${value}'`);
+  if (!Number.isFinite(number) || number <= 0) throw new UsageError(`argument ${TABLE.label(key)}: invalid positive float value: '${value}'`);
   if (number < 0.25) {
     throw new UsageError(`the interval ${formatG2(number)}s is too short, which may cause performance issues. Expected 1/4 or higher.`);
   }
   return number;
-}
-
-/** Resolves a token to an option: exact name, else a unique prefix of a long name. */
-function lookup(name: string): OptionSpec | undefined {
-  const exact = BY_NAME.get(name);
-  if (exact !== undefined) return exact;
-  if (!name.startsWith('--') || name.length < 3) return undefined;
-  const matches = LONG_NAMES.filter((long) => long.startsWith(name));
-  const specs = new Set(matches.map((long) => BY_NAME.get(long) as OptionSpec));
-  if (specs.size > 1) throw new UsageError(`ambiguous option: ${name} could match ${matches.join(', ')}`);
-  return specs.values().next().value;
-}
-
-interface Raw {
-  values: Map<string, string[] | true | null>;
-  unrecognized: string[];
-}
-
-/**
- * Takes the values of `spec` starting at `tokens[index]`; returns how many tokens it used.
- * `attached` is a value given in the same token (`--only=1`, `-o1`).
- */
-function takeValues(spec: OptionSpec, tokens: readonly string[], index: number, attached: string | undefined, raw: Raw): number {
-  const following = (max: number): string[] => {
-    const values: string[] = [];
-    for (let i = index; i < tokens.length && values.length < max; i += 1) {
-      const token = tokens[i] as string;
-      if (looksLikeOption(token) || token === '--') break;
-      values.push(token);
-    }
-    return values;
-  };
-  switch (spec.arity) {
-    case 'flag':
-      if (attached !== undefined) throw new UsageError(`argument ${displayName(spec)}: ignored explicit argument '${attached}'`);
-      raw.values.set(spec.key, true);
-      return 0;
-    case 'optional': {
-      if (attached !== undefined) {
-        raw.values.set(spec.key, [attached]);
-        return 0;
-      }
-      const values = following(1);
-      raw.values.set(spec.key, values.length > 0 ? values : null);
-      return values.length;
-    }
-    case 'one':
-    case 'two': {
-      const count = spec.arity === 'one' ? 1 : 2;
-      const values = attached !== undefined ? [attached, ...following(count - 1)] : following(count);
-      if (values.length < count) throw new UsageError(`argument ${displayName(spec)}: expected ${count === 1 ? 'one argument' : `${count} arguments`}`);
-      raw.values.set(spec.key, values);
-      return values.length - (attached !== undefined ? 1 : 0);
-    }
-    case 'some':
-    case 'any': {
-      if (attached !== undefined) {
-        raw.values.set(spec.key, [attached]);
-        return 0;
-      }
-      const values = following(Number.POSITIVE_INFINITY);
-      if (values.length === 0 && spec.arity === 'some') throw new UsageError(`argument ${displayName(spec)}: expected at least one argument`);
-      raw.values.set(spec.key, values);
-      return values.length;
-    }
-  }
-}
-
-function scan(argv: readonly string[]): Raw {
-  const raw: Raw = { values: new Map(), unrecognized: [] };
-  for (let index = 0; index < argv.length; index += 1) {
-    const token = argv[index] as string;
-    if (token === '--') {
-      raw.unrecognized.push(...argv.slice(index + 1));
-      break;
-    }
-    if (!looksLikeOption(token)) {
-      raw.unrecognized.push(token);
-      continue;
-    }
-    if (token.startsWith('--')) {
-      const equals = token.indexOf('=');
-      const name = equals < 0 ? token : token.slice(0, equals);
-      const spec = lookup(name);
-      if (spec === undefined) {
-        raw.unrecognized.push(token);
-        continue;
-      }
-      index += takeValues(spec, argv, index + 1, equals < 0 ? undefined : token.slice(equals + 1), raw);
-      continue;
-    }
-    const exact = BY_NAME.get(token);
-    if (exact !== undefined) {
-      index += takeValues(exact, argv, index + 1, undefined, raw);
-      continue;
-    }
-    // A cluster of one-character options, the last of which may take the rest as its value.
-    let rest = token.slice(1);
-    let used = 0;
-    while (rest.length > 0) {
-      const spec = BY_NAME.get(`-${rest[0]}`);
-      if (spec === undefined) {
-        raw.unrecognized.push(token);
-        break;
-      }
-      rest = rest.slice(1);
-      if (spec.arity === 'flag') {
-        takeValues(spec, argv, index + 1, undefined, raw);
-        continue;
-      }
-      used = takeValues(spec, argv, index + 1, rest.length > 0 ? rest : undefined, raw);
-      break;
-    }
-    index += used;
-  }
-  return raw;
 }
 
 /**
@@ -346,15 +205,14 @@ export function thresholdsFromEnv(value: string | undefined): [number, number] |
  * ```
  */
 export function parseNvitopArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): NvitopArgs {
-  const raw = scan(argv);
-  const flag = (key: string): boolean => raw.values.get(key) === true;
-  const list = (key: string): string[] | null | undefined => {
+  const raw = TABLE.scan(argv);
+  const flag = (key: OptionKey): boolean => raw.values.get(key) === true;
+  const list = (key: OptionKey): readonly string[] | null | undefined => {
     const value = raw.values.get(key);
     return value === true ? undefined : value;
   };
   if (flag('help') || flag('version')) return { ...defaults(env), help: flag('help'), version: flag('version') && !flag('help') };
-  if (raw.unrecognized.length > 0) throw new UsageError(`unrecognized arguments: ${raw.unrecognized.join(' ')}`);
-  const spec = (key: string): OptionSpec => OPTIONS.find((option) => option.key === key) as OptionSpec;
+  rejectUnrecognized([...raw.unrecognized, ...raw.rest]);
 
   let monitor: MonitorMode | null | undefined;
   if (raw.values.has('monitor')) {
@@ -363,7 +221,7 @@ export function parseNvitopArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     else {
       const mode = value[0] as string;
       if (!(MONITOR_MODES as readonly string[]).includes(mode)) {
-        throw new UsageError(`argument ${displayName(spec('monitor'))}: invalid choice: '${mode}' (choose from 'auto', 'full', 'compact')`);
+        throw new UsageError(`argument ${TABLE.label('monitor')}: invalid choice: '${mode}' (choose from 'auto', 'full', 'compact')`);
       }
       monitor = mode as MonitorMode;
     }
@@ -380,22 +238,22 @@ export function parseNvitopArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     ...base,
     once: flag('once'),
     monitor,
-    interval: intervalValue === null || intervalValue === undefined ? null : parseInterval(spec('interval'), intervalValue[0] as string),
+    interval: intervalValue === null || intervalValue === undefined ? null : parseInterval('interval', intervalValue[0] as string),
     ascii: flag('ascii'),
     readonly: flag('readonly') || tokens.has('readonly'),
     colorful: flag('colorful') || (tokens.has('colorful') && !tokens.has('plain')),
     forceColor: flag('forceColor'),
     light: flag('light') || (tokens.has('light') && !tokens.has('dark')),
-    gpuUtilThresholds: gpu === null || gpu === undefined ? base.gpuUtilThresholds : parseThresholds(spec('gpuUtilThresh'), gpu),
-    memUtilThresholds: mem === null || mem === undefined ? base.memUtilThresholds : parseThresholds(spec('memUtilThresh'), mem),
-    only: only === null || only === undefined ? null : only.map((value) => parseInteger(spec('only'), value)),
+    gpuUtilThresholds: gpu === null || gpu === undefined ? base.gpuUtilThresholds : parseThresholds('gpuUtilThresh', gpu),
+    memUtilThresholds: mem === null || mem === undefined ? base.memUtilThresholds : parseThresholds('memUtilThresh', mem),
+    only: only === null || only === undefined ? null : only.map((value) => parseInteger('only', value)),
     onlyVisible: flag('onlyVisible'),
     compute: flag('compute'),
     onlyCompute: flag('onlyCompute'),
     graphics: flag('graphics'),
     onlyGraphics: flag('onlyGraphics'),
     user: user === null || user === undefined ? null : user,
-    pid: pid === null || pid === undefined ? null : pid.map((value) => parseInteger(spec('pid'), value)),
+    pid: pid === null || pid === undefined ? null : pid.map((value) => parseInteger('pid', value)),
     json: flag('json'),
   };
 }
