@@ -7,7 +7,7 @@
  * @module
  */
 import { InvalidInputError, human2bytes, parseDuration } from '../../core/index.js';
-import { UsageError } from '../args.js';
+import { OptionTable, UsageError, rejectUnrecognized, type OptionSpec } from '../argparse.js';
 
 /** The parsed command line. */
 export interface NviselArgs {
@@ -49,15 +49,7 @@ export interface NviselArgs {
   readonly command: readonly string[];
 }
 
-type Arity = 'flag' | 'optional' | 'one' | 'any';
-
-interface OptionSpec {
-  readonly key: string;
-  readonly names: readonly string[];
-  readonly arity: Arity;
-}
-
-const OPTIONS: readonly OptionSpec[] = [
+const OPTIONS = [
   { key: 'help', names: ['--help', '-h'], arity: 'flag' },
   { key: 'version', names: ['--version', '-V'], arity: 'flag' },
   { key: 'inherit', names: ['--inherit', '-i'], arity: 'optional' },
@@ -78,7 +70,13 @@ const OPTIONS: readonly OptionSpec[] = [
   { key: 'wait', names: ['--wait'], arity: 'optional' },
   { key: 'interval', names: ['--interval'], arity: 'one' },
   { key: 'lock', names: ['--lock'], arity: 'optional' },
-];
+] as const satisfies readonly OptionSpec[];
+
+type OptionKey = (typeof OPTIONS)[number]['key'];
+
+// Only `--` and this table's options end a value: `--sep -x` and `--lock -5` take them as values.
+const TABLE = new OptionTable<OptionKey>(OPTIONS, { valueStop: 'known' });
+const display = (key: OptionKey): string => TABLE.label(key);
 
 /**
  * How the CLI names each constraint in messages.
@@ -98,135 +96,7 @@ export const FLAG_LABELS = {
   uuid: '--format uuid',
 } as const;
 
-const BY_NAME: ReadonlyMap<string, OptionSpec> = new Map(OPTIONS.flatMap((spec) => spec.names.map((name) => [name, spec] as const)));
-const LONG_NAMES: readonly string[] = OPTIONS.flatMap((spec) => spec.names.filter((name) => name.startsWith('--')));
-const SPEC: ReadonlyMap<string, OptionSpec> = new Map(OPTIONS.map((spec) => [spec.key, spec]));
-
-const display = (key: string): string => (SPEC.get(key) as OptionSpec).names.join('/');
-
-/** An exact name, or a unique prefix of a long name (argparse's abbreviations). */
-function lookup(name: string): OptionSpec | undefined {
-  const exact = BY_NAME.get(name);
-  if (exact !== undefined) return exact;
-  if (!name.startsWith('--') || name.length < 3) return undefined;
-  const matches = LONG_NAMES.filter((long) => long.startsWith(name));
-  const specs = new Set(matches.map((long) => BY_NAME.get(long) as OptionSpec));
-  if (specs.size > 1) throw new UsageError(`ambiguous option: ${name} could match ${matches.join(', ')}`);
-  return specs.values().next().value;
-}
-
-/** Whether a token names an option (so it cannot be the value of the one before). */
-function isOptionToken(token: string): boolean {
-  if (token === '--') return true;
-  if (!token.startsWith('-') || token.length < 2) return false;
-  if (/^-\d+(\.\d+)?$/.test(token) && token !== '-0') return false; // a negative number is a value
-  try {
-    const name = token.startsWith('--') ? token.split('=', 1)[0] as string : token.slice(0, 2);
-    return lookup(name) !== undefined;
-  } catch {
-    return true; // ambiguous: still an option
-  }
-}
-
-type RawValue = true | null | string[];
-
-interface Raw {
-  readonly values: Map<string, RawValue>;
-  readonly order: string[];
-  command: string[];
-}
-
-function record(raw: Raw, spec: OptionSpec, value: RawValue): void {
-  raw.values.set(spec.key, value);
-  raw.order.push(spec.key);
-}
-
-/** Stores `spec`'s value(s) from `tokens[index…]`; returns how many tokens it consumed. */
-function take(raw: Raw, spec: OptionSpec, tokens: readonly string[], index: number, attached: string | undefined): number {
-  const next = tokens[index];
-  switch (spec.arity) {
-    case 'flag':
-      if (attached !== undefined) throw new UsageError(`argument ${display(spec.key)}: ignored explicit argument '${attached}'`);
-      record(raw, spec, true);
-      return 0;
-    case 'optional':
-      if (attached !== undefined) {
-        record(raw, spec, [attached]);
-        return 0;
-      }
-      if (next !== undefined && !isOptionToken(next)) {
-        record(raw, spec, [next]);
-        return 1;
-      }
-      record(raw, spec, null);
-      return 0;
-    case 'one':
-      if (attached !== undefined) {
-        record(raw, spec, [attached]);
-        return 0;
-      }
-      if (next === undefined || isOptionToken(next)) throw new UsageError(`argument ${display(spec.key)}: expected one argument`);
-      record(raw, spec, [next]);
-      return 1;
-    case 'any': {
-      const values = attached !== undefined ? [attached] : [];
-      let used = 0;
-      if (attached === undefined) {
-        while (index + used < tokens.length && !isOptionToken(tokens[index + used] as string)) {
-          values.push(tokens[index + used] as string);
-          used += 1;
-        }
-      }
-      record(raw, spec, values);
-      return used;
-    }
-  }
-}
-
-function scan(argv: readonly string[]): Raw {
-  const raw: Raw = { values: new Map(), order: [], command: [] };
-  const unrecognized: string[] = [];
-  for (let index = 0; index < argv.length; index += 1) {
-    const token = argv[index] as string;
-    if (token === '--') {
-      raw.command = argv.slice(index + 1);
-      break;
-    }
-    if (!token.startsWith('-') || token.length < 2) {
-      unrecognized.push(token);
-      continue;
-    }
-    if (token.startsWith('--')) {
-      const equals = token.indexOf('=');
-      const spec = lookup(equals < 0 ? token : token.slice(0, equals));
-      if (spec === undefined) unrecognized.push(token);
-      else index += take(raw, spec, argv, index + 1, equals < 0 ? undefined : token.slice(equals + 1));
-      continue;
-    }
-    // Short options: a cluster of flags, the last of which may take the rest as its value.
-    let rest = token.slice(1);
-    while (rest.length > 0) {
-      const spec = BY_NAME.get(`-${rest[0]}`);
-      if (spec === undefined) {
-        unrecognized.push(token);
-        break;
-      }
-      rest = rest.slice(1);
-      if (spec.arity === 'flag') {
-        take(raw, spec, argv, index + 1, undefined);
-        continue;
-      }
-      index += take(raw, spec, argv, index + 1, rest.length > 0 ? rest : undefined);
-      break;
-    }
-  }
-  if (unrecognized.length > 0 && !raw.values.has('help') && !raw.values.has('version')) {
-    throw new UsageError(`unrecognized arguments: ${unrecognized.join(' ')}`);
-  }
-  return raw;
-}
-
-function nonNegativeInt(key: string, value: string): number {
+function nonNegativeInt(key: OptionKey, value: string): number {
   const text = value.trim();
   if (/^[+-]?\d+$/.test(text)) {
     const number = Number.parseInt(text, 10);
@@ -235,7 +105,7 @@ function nonNegativeInt(key: string, value: string): number {
   throw new UsageError(`argument ${display(key)}: invalid non-negative integer value: '${value}'`);
 }
 
-function sizeValue(key: string, value: string): number {
+function sizeValue(key: OptionKey, value: string): number {
   try {
     return human2bytes(value);
   } catch (error) {
@@ -244,7 +114,7 @@ function sizeValue(key: string, value: string): number {
   }
 }
 
-function durationValue(key: string, value: string): number {
+function durationValue(key: OptionKey, value: string): number {
   try {
     return parseDuration(value);
   } catch (error) {
@@ -269,16 +139,17 @@ const EXCLUSIVE_SEPARATORS = ['sep', 'newline', 'null'] as const;
  * ```
  */
 export function parseNviselArgs(argv: readonly string[]): NviselArgs {
-  const raw = scan(argv);
-  const one = (key: string): string | undefined => {
+  const raw = TABLE.scan(argv);
+  if (!raw.values.has('help') && !raw.values.has('version')) rejectUnrecognized(raw.unrecognized);
+  const one = (key: OptionKey): string | undefined => {
     const value = raw.values.get(key);
     return Array.isArray(value) ? value[0] : undefined;
   };
-  const has = (key: string): boolean => raw.values.has(key);
+  const has = (key: OptionKey): boolean => raw.values.has(key);
 
   const given = EXCLUSIVE_SEPARATORS.filter(has);
   if (given.length > 1) {
-    throw new UsageError(`argument ${display(given[1] as string)}: not allowed with argument ${display(given[0] as string)}`);
+    throw new UsageError(`argument ${display(given[1] as OptionKey)}: not allowed with argument ${display(given[0] as OptionKey)}`);
   }
   const format = one('format') ?? 'index';
   if (format !== 'index' && format !== 'uuid') {
@@ -289,7 +160,7 @@ export function parseNviselArgs(argv: readonly string[]): NviselArgs {
   if (has('count')) minCount = maxCount = nonNegativeInt('count', one('count') as string);
   if (maxCount !== null && maxCount < minCount) throw new UsageError('Max count must be no less than min count.');
 
-  const optionalValue = (key: string): string | null | undefined => {
+  const optionalValue = (key: OptionKey): string | null | undefined => {
     if (!has(key)) return undefined;
     const value = raw.values.get(key);
     return Array.isArray(value) ? (value[0] as string) : null;
@@ -320,6 +191,6 @@ export function parseNviselArgs(argv: readonly string[]): NviselArgs {
     wait: waitValue === undefined ? undefined : waitValue === null ? true : durationValue('wait', waitValue),
     interval,
     lock,
-    command: raw.command,
+    command: raw.rest,
   };
 }
