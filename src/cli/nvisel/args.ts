@@ -7,10 +7,28 @@
  * @module
  */
 import { InvalidInputError, human2bytes, parseDuration } from '../../core/index.js';
+import type { SelectionCriteria } from '../../select/index.js';
 import { OptionTable, UsageError, rejectUnrecognized, type OptionSpec } from '../argparse.js';
 
-/** The parsed command line. */
-export interface NviselArgs {
+/** The selection constraints, in the select layer's units (bytes, percent). */
+type Constraints = Pick<
+  SelectionCriteria,
+  'minCount' | 'maxCount' | 'minFreeMemory' | 'minTotalMemory' | 'maxGpuUtilization' | 'maxMemoryUtilization' | 'tolerance' | 'sort'
+>;
+
+/**
+ * The parsed command line. The constraints are {@link SelectionCriteria}'s fields, from
+ * `--min-count` and `--max-count` (both set by `--count`), `--min-free-memory`,
+ * `--min-total-memory`, `--max-gpu-utilization`, `--max-memory-utilization`, `--tolerance`
+ * (default 0: strict) and `--no-sort`.
+ *
+ * @example
+ * ```ts
+ * const args: NviselArgs = parseNviselArgs(['-n', '2', '-f', '8GiB']);
+ * args.minFreeMemory; // 8589934592
+ * ```
+ */
+export interface NviselArgs extends Constraints {
   /** `--help`. */
   readonly help: boolean;
   /** `--version`. */
@@ -19,26 +37,10 @@ export interface NviselArgs {
   readonly inherit: string | null | undefined;
   /** `--account-as-free`: null when absent, `[]` for the current user. */
   readonly freeAccounts: readonly string[] | null;
-  /** `--min-count` (or `--count`). */
-  readonly minCount: number;
-  /** `--max-count` (or `--count`), null for all. */
-  readonly maxCount: number | null;
-  /** `--min-free-memory` in bytes. */
-  readonly minFreeMemory: number | null;
-  /** `--min-total-memory` in bytes. */
-  readonly minTotalMemory: number | null;
-  /** `--max-gpu-utilization` in percent. */
-  readonly maxGpuUtilization: number | null;
-  /** `--max-memory-utilization` in percent. */
-  readonly maxMemoryUtilization: number | null;
-  /** `--tolerance` in percent (default 0: strict). */
-  readonly tolerance: number;
   /** `--format`. */
   readonly format: 'index' | 'uuid';
   /** The output separator (`--sep`, `--newline`, `--null`). */
   readonly sep: string;
-  /** False with `--no-sort`. */
-  readonly sort: boolean;
   /** `--wait`: undefined when absent, `true` without a limit, else milliseconds. */
   readonly wait: true | number | undefined;
   /** `--interval` in milliseconds (default 1000). */
