@@ -13,7 +13,8 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { isNA } from '../na.js';
-import { Device, MigDevice, PhysicalDevice, uuidMatches } from './device.js';
+import { Device, MigDevice, PhysicalDevice } from './device.js';
+import { uuidMatches } from './lookup.js';
 
 /** An NVML index: a GPU's number, or `[parent, mig]` for a MIG device. */
 export type NvmlIndex = number | [number, number];

@@ -11,7 +11,6 @@ import { NA, isNA, type Maybe } from '../na.js';
 import { bytes2human } from '../units.js';
 import { QueryMemo } from '../cache.js';
 import { CudaError, InvalidInputError } from '../errors.js';
-import { virtualMemory } from '../host/index.js';
 import type {
   Bar1MemoryInfo,
   ClockInfos,
@@ -24,21 +23,14 @@ import type {
 } from '../snapshot-types.js';
 import { GpuProcess } from '../process/gpu-process.js';
 import { cudaRuntimeVersion } from './cuda-runtime.js';
+import { normalizeBusId, uuidMatches } from './lookup.js';
+import { nvmlQuery } from './nvml-query.js';
+import { powerStatusOf, throughputHuman, type SnapshotGroup, type SnapshotOptions } from './snapshot-options.js';
+import { NA_CLOCKS, enabled, hostMemoryInfo, percentOf } from './values.js';
 
-/** Runs an NVML query; NVML errors become NA (other errors are bugs and propagate). */
-export function nvmlQuery<T>(fn: () => T): Maybe<T> {
-  try {
-    return N.withQuietErrors(fn);
-  } catch (error) {
-    if (error instanceof N.NvmlError) return NA;
-    throw error;
-  }
-}
-
-const enabled = (value: Maybe<number>): Maybe<string> => (isNA(value) ? NA : value !== 0 ? 'Enabled' : 'Disabled');
-const percentOf = (part: Maybe<number>, total: Maybe<number>): Maybe<number> =>
-  isNA(part) || isNA(total) || total === 0 ? NA : Math.round((1000 * part) / total) / 10;
-const NA_CLOCKS: ClockInfos = Object.freeze({ graphics: NA, sm: NA, memory: NA, video: NA });
+export { nvmlQuery } from './nvml-query.js';
+export { normalizeBusId, uuidMatches } from './lookup.js';
+export type { SnapshotGroup, SnapshotOptions } from './snapshot-options.js';
 
 /** Processes of a device, keyed by PID. */
 export type GpuProcessMap = Map<number, GpuProcess>;
@@ -837,65 +829,6 @@ export abstract class Device {
   static normalizeCudaVisibleDevices(cudaVisibleDevices?: string | null): string {
     return normalizeCudaVisibleDevices(cudaVisibleDevices);
   }
-}
-
-/** Whether `full` is `wanted` or starts with it (`GPU-`/`MIG-` prefixes may be left out). */
-export function uuidMatches(full: Maybe<string>, wanted: string, isMig: boolean): boolean {
-  if (isNA(full) || wanted.length === 0) return false;
-  if (full === wanted || full.startsWith(wanted)) return true;
-  if (/^GPU-/i.test(wanted) && isMig) return false;
-  if (/^MIG-/i.test(wanted) && !isMig) return false;
-  const bare = (text: string) => text.replace(/^MIG-/i, '').replace(/^GPU-/i, '').toLowerCase();
-  return bare(wanted).length > 0 && bare(full).startsWith(bare(wanted));
-}
-
-/**
- * Groups of queries that {@link Device.asSnapshot} can leave out (all are included by default):
- * `pcie` (PCIe throughput), `clocks`, `maxClocks`, `encoderDecoder`, `bar1` (BAR1 memory),
- * `serial`, `sensors` (fan, temperature, power), `modes` (display, persistence, performance
- * state, ECC, compute mode), `displayMode`, `driverModel`, `computeCapability`.
- */
-export type SnapshotGroup =
-  | 'pcie'
-  | 'clocks'
-  | 'maxClocks'
-  | 'encoderDecoder'
-  | 'bar1'
-  | 'serial'
-  | 'sensors'
-  | 'modes'
-  | 'displayMode'
-  | 'driverModel'
-  | 'computeCapability';
-
-/** Options of {@link Device.asSnapshot}. */
-export interface SnapshotOptions {
-  /** Set a group to `false` to leave its queries out (their fields are NA). */
-  readonly include?: Partial<Record<SnapshotGroup, boolean>>;
-}
-
-/** `'66W / 250W'` from milliwatts (rounded watts, `N/A` parts where unknown). */
-function powerStatusOf(usage: Maybe<number>, limit: Maybe<number>): string {
-  const watts = (value: Maybe<number>) => (isNA(value) ? 'N/A' : `${Math.round(value / 1000)}W`);
-  return `${watts(usage)} / ${watts(limit)}`;
-}
-
-function throughputHuman(value: Maybe<number>): Maybe<string> {
-  const human = bytes2human(isNA(value) ? NA : value * 1024);
-  return isNA(human) ? NA : `${human}/s`;
-}
-
-function hostMemoryInfo(): MemoryInfo {
-  const host = virtualMemory();
-  return { total: host.total, free: host.available, used: host.total - host.available, reserved: NA };
-}
-
-/** Normalises a PCI bus id to NVML's `%08X:%02X:%02X.0` form. */
-export function normalizeBusId(busId: string): string {
-  const match = /^(?:([0-9a-f]{1,8}):)?([0-9a-f]{1,2}):([0-9a-f]{1,2})\.([0-7])$/i.exec(busId.trim());
-  if (match === null) throw new InvalidInputError('PCI bus id', busId, 'a bus id such as 00000000:01:00.0 or 01:00.0');
-  const [, domain = '0', bus = '0', device = '0', fn = '0'] = match;
-  return `${domain.toUpperCase().padStart(8, '0')}:${bus.toUpperCase().padStart(2, '0')}:${device.toUpperCase().padStart(2, '0')}.${fn}`;
 }
 
 /** Merges NVML's compute and graphics lists and per-process utilization. */
