@@ -21,19 +21,17 @@ import type {
   ThroughputInfo,
   UtilizationRates,
 } from '../snapshot-types.js';
-import { GpuProcess } from '../process/gpu-process.js';
 import { cudaRuntimeVersion } from './cuda-runtime.js';
 import { normalizeBusId, uuidMatches } from './lookup.js';
 import { nvmlQuery } from './nvml-query.js';
+import { collectProcesses, processListsAnsweredFor, type GpuProcessMap } from './processes.js';
 import { powerStatusOf, throughputHuman, type SnapshotGroup, type SnapshotOptions } from './snapshot-options.js';
 import { NA_CLOCKS, enabled, hostMemoryInfo, percentOf } from './values.js';
 
 export { nvmlQuery } from './nvml-query.js';
 export { normalizeBusId, uuidMatches } from './lookup.js';
+export type { GpuProcessMap } from './processes.js';
 export type { SnapshotGroup, SnapshotOptions } from './snapshot-options.js';
-
-/** Processes of a device, keyed by PID. */
-export type GpuProcessMap = Map<number, GpuProcess>;
 
 /**
  * A GPU or MIG device. Get one from the static factories (`Device.all()`, `Device.fromIndex(0)`,
@@ -665,7 +663,7 @@ export abstract class Device {
    */
   processListsAvailable(): boolean {
     this.processes();
-    return processListsAnswered.get(this) === true;
+    return processListsAnsweredFor(this);
   }
 
   // ------------------------------------------------------------------ snapshot
@@ -829,59 +827,6 @@ export abstract class Device {
   static normalizeCudaVisibleDevices(cudaVisibleDevices?: string | null): string {
     return normalizeCudaVisibleDevices(cudaVisibleDevices);
   }
-}
-
-/** Merges NVML's compute and graphics lists and per-process utilization. */
-/** Whether the last process-list query of a device got an answer (see `processListsAvailable`). */
-const processListsAnswered = new WeakMap<Device, boolean>();
-
-function collectProcesses(device: Device): GpuProcessMap {
-  const processes: GpuProcessMap = new Map();
-  const handle = device.handle;
-  processListsAnswered.set(device, false);
-  if (handle === null) return processes;
-  let foundNa = false;
-  const lists: Array<['C' | 'G', (h: N.NvmlDeviceHandle) => N.NvmlProcessInfo[]]> = [
-    ['C', N.deviceGetComputeRunningProcesses],
-    ['G', N.deviceGetGraphicsRunningProcesses],
-  ];
-  const seenTypes = new Map<number, Set<'C' | 'G'>>();
-  for (const [type, fn] of lists) {
-    const entries = nvmlQuery(() => fn(handle));
-    if (isNA(entries)) continue;
-    processListsAnswered.set(device, true);
-    for (const entry of entries) {
-      if (isNA(entry.usedGpuMemory)) foundNa = true;
-      const process = GpuProcess.get(entry.pid, device);
-      process.setGpuMemory(entry.usedGpuMemory);
-      process.setInstanceIds(entry.gpuInstanceId, entry.computeInstanceId);
-      const types = seenTypes.get(entry.pid) ?? new Set<'C' | 'G'>();
-      types.add(type);
-      seenTypes.set(entry.pid, types);
-      processes.set(entry.pid, process);
-    }
-  }
-  for (const [pid, types] of seenTypes) {
-    (processes.get(pid) as GpuProcess).setType(types.has('C') && types.has('G') ? 'C+G' : types.has('C') ? 'C' : 'G');
-  }
-  if (processes.size > 0) {
-    const samples = nvmlQuery(() => N.deviceGetProcessUtilization(handle, device.processUtilizationSince()));
-    const sampled = new Set<number>();
-    if (!isNA(samples)) {
-      for (const sample of [...samples].sort((a, b) => a.timeStamp - b.timeStamp)) {
-        const process = processes.get(sample.pid);
-        if (process === undefined) continue;
-        process.setGpuUtilization(sample.smUtil, sample.memUtil, sample.encUtil, sample.decUtil);
-        sampled.add(sample.pid);
-      }
-    }
-    for (const [pid, process] of processes) {
-      if (sampled.has(pid)) continue;
-      if (!foundNa && !isNA(samples)) process.setGpuUtilization(0, 0, 0, 0);
-      else process.setGpuUtilization(NA, NA, NA, NA);
-    }
-  }
-  return processes;
 }
 
 /** Describes an NVML handle error as nvitop names it in the device's name column. */

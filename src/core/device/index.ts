@@ -6,6 +6,6 @@
 export { Device, PhysicalDevice, MigDevice, CudaDevice, CudaMigDevice } from './device.js';
 export { nvmlQuery } from './nvml-query.js';
 export { normalizeBusId } from './lookup.js';
-export type { GpuProcessMap } from './device.js';
+export type { GpuProcessMap } from './processes.js';
 export type { SnapshotGroup, SnapshotOptions } from './snapshot-options.js';
 export { parseCudaVisibleDevices, normalizeCudaVisibleDevices, invalidateCudaVisibleDevicesCache, type NvmlIndex } from './cuda-visible-devices.js';
