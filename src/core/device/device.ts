@@ -24,6 +24,7 @@ import type {
 import { cudaRuntimeVersion } from './cuda-runtime.js';
 import { normalizeBusId, uuidMatches } from './lookup.js';
 import { nvmlQuery } from './nvml-query.js';
+import { NvlinkMeter, meanThroughput, sumThroughput } from './nvlink.js';
 import { collectProcesses, processListsAnsweredFor, type GpuProcessMap } from './processes.js';
 import { powerStatusOf, throughputHuman, type SnapshotGroup, type SnapshotOptions } from './snapshot-options.js';
 import { NA_CLOCKS, enabled, hostMemoryInfo, percentOf } from './values.js';
@@ -52,7 +53,7 @@ export abstract class Device {
   protected readonly handleError: string | null;
   /** @internal */
   protected readonly memo = new QueryMemo();
-  private nvlinkLast: Map<number, { tx: Maybe<number>; rx: Maybe<number>; t: Maybe<number> }> | null = null;
+  private readonly nvlink = new NvlinkMeter();
 
   /** @internal */
   protected constructor(handle: N.NvmlDeviceHandle | null, handleError: string | null) {
@@ -509,60 +510,17 @@ export abstract class Device {
     const links = this.nvlinkLinkCount();
     const handle = this.handle;
     if (links === 0 || handle === null) return [];
-    return this.memo.get('nvlinkThroughput', () => {
-      const read = () => {
-        const requests: N.FieldRequest[] = [];
-        for (let link = 0; link < links; link += 1) requests.push({ fieldId: N.NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX, scopeId: link });
-        for (let link = 0; link < links; link += 1) requests.push({ fieldId: N.NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_RX, scopeId: link });
-        const values = nvmlQuery(() => N.deviceGetFieldValues(handle, requests));
-        const result = new Map<number, { tx: Maybe<number>; rx: Maybe<number>; t: Maybe<number> }>();
-        for (let link = 0; link < links; link += 1) {
-          const tx = isNA(values) ? undefined : values[link];
-          const rx = isNA(values) ? undefined : values[links + link];
-          result.set(link, { tx: tx?.value ?? NA, rx: rx?.value ?? NA, t: tx === undefined || isNA(tx.value) ? NA : tx.timestamp });
-        }
-        return result;
-      };
-      if (this.nvlinkLast === null) {
-        this.nvlinkLast = read();
-        const until = Date.now() + 20;
-        while (Date.now() < until) {
-          // The first call measures over 20 ms, as nvitop does.
-        }
-      }
-      const previous = this.nvlinkLast;
-      const current = read();
-      this.nvlinkLast = current;
-      const out: ThroughputInfo[] = [];
-      for (let link = 0; link < links; link += 1) {
-        const a = previous.get(link);
-        const b = current.get(link);
-        const rate = (x: Maybe<number> | undefined, y: Maybe<number> | undefined): Maybe<number> => {
-          if (a === undefined || b === undefined || x === undefined || y === undefined || isNA(x) || isNA(y) || isNA(a.t) || isNA(b.t) || b.t <= a.t) return NA;
-          return Math.round((1e6 * (y - x)) / (b.t - a.t));
-        };
-        out.push({ tx: rate(a?.tx, b?.tx), rx: rate(a?.rx, b?.rx) });
-      }
-      return out;
-    });
+    return this.memo.get('nvlinkThroughput', () => this.nvlink.measure(handle, links));
   }
   /** Sum over links of NVLink throughput in KiB/s. */
   nvlinkTotalThroughput(): ThroughputInfo {
     const links = this.nvlinkThroughput();
-    const sum = (key: 'tx' | 'rx') => {
-      const values = links.map((link) => link[key]).filter((v): v is number => !isNA(v));
-      return values.length === 0 ? NA : values.reduce((a, b) => a + b, 0);
-    };
-    return { tx: sum('tx'), rx: sum('rx') };
+    return { tx: sumThroughput(links, 'tx'), rx: sumThroughput(links, 'rx') };
   }
   /** Mean over links of NVLink throughput in KiB/s. */
   nvlinkMeanThroughput(): ThroughputInfo {
     const links = this.nvlinkThroughput();
-    const mean = (key: 'tx' | 'rx') => {
-      const values = links.map((link) => link[key]).filter((v): v is number => !isNA(v));
-      return values.length === 0 ? NA : Math.round(values.reduce((a, b) => a + b, 0) / values.length);
-    };
-    return { tx: mean('tx'), rx: mean('rx') };
+    return { tx: meanThroughput(links, 'tx'), rx: meanThroughput(links, 'rx') };
   }
 
   // ------------------------------------------------------------------ modes
