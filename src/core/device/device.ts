@@ -1106,5 +1106,6 @@ function physicalDevices(): PhysicalDevice[] {
   return Device.physicalDevices();
 }
 
-// Imported last: the parser needs the Device classes above.
+// A cycle that is safe: the parser uses the Device classes only when its functions are called,
+// never while its module is evaluated.
 import { normalizeCudaVisibleDevices, parseCudaVisibleDevices } from './cuda-visible-devices.js';
