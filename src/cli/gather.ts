@@ -183,6 +183,7 @@ export function tableSnapshot(device: Device, options: { clocks: boolean }): Dev
     include: {
       pcie: false,
       clocks: options.clocks,
+      otherClocks: false,
       maxClocks: false,
       encoderDecoder: false,
       bar1: !physical,

@@ -647,7 +647,12 @@ export abstract class Device {
       const encoder = want('encoderDecoder') ? this.encoderUtilization() : NA;
       const decoder = want('encoderDecoder') ? this.decoderUtilization() : NA;
       const utilizationRates = { gpu, memory, encoder, decoder };
-      const clockInfos = want('clocks') ? this.clockInfos() : NA_CLOCKS;
+      const clockInfos = {
+        graphics: want('otherClocks') ? this.graphicsClock() : NA,
+        sm: want('clocks') ? this.smClock() : NA,
+        memory: want('clocks') ? this.memoryClock() : NA,
+        video: want('otherClocks') ? this.videoClock() : NA,
+      };
       const maxClockInfos = want('maxClocks') ? this.maxClockInfos() : NA_CLOCKS;
       const pcieThroughput = want('pcie') ? this.pcieThroughput() : { tx: NA, rx: NA };
       const bar1MemoryInfo = want('bar1') ? this.bar1MemoryInfo() : { total: NA, free: NA, used: NA };

@@ -9,13 +9,15 @@ import type { Device } from './device.js';
 
 /**
  * Groups of queries that {@link Device.asSnapshot} can leave out (all are included by default):
- * `pcie` (PCIe throughput), `clocks`, `maxClocks`, `encoderDecoder`, `bar1` (BAR1 memory),
+ * `pcie` (PCIe throughput), `clocks` (SM and memory clocks), `otherClocks` (graphics and video
+ * clocks), `maxClocks`, `encoderDecoder`, `bar1` (BAR1 memory),
  * `serial`, `sensors` (fan, temperature, power), `modes` (display, persistence, performance
  * state, ECC, compute mode), `displayMode`, `driverModel`, `computeCapability`.
  */
 export type SnapshotGroup =
   | 'pcie'
   | 'clocks'
+  | 'otherClocks'
   | 'maxClocks'
   | 'encoderDecoder'
   | 'bar1'
