@@ -18,6 +18,7 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadScenario, replacePids, startSleeper } from './_stand-ins.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const library = path.join(root, 'build/fake-nvml/libnvidia-ml.so.1');
@@ -33,24 +34,15 @@ const sumCounts = (file) => Object.values(JSON.parse(readFileSync(file, 'utf8'))
 
 /** The eight-GPU scenario with its placeholder PIDs replaced by real sleeping processes. */
 function realScenario(dir, children) {
-  const scenario = JSON.parse(readFileSync(path.join(root, 'test/fake-nvml/scenarios/eight-gpu.json'), 'utf8'));
-  const map = new Map();
-  const real = (pid) => {
-    if (!map.has(pid)) {
-      const child = spawn('sleep', ['3600'], { stdio: 'ignore' });
-      children.push(child);
-      map.set(pid, child.pid);
-    }
-    return map.get(pid);
-  };
-  for (const device of scenario.devices) {
-    for (const key of ['computeProcesses', 'graphicsProcesses', 'processUtilization']) {
-      for (const entry of device[key] ?? []) entry.pid = real(entry.pid);
-    }
-  }
+  const scenario = loadScenario('eight-gpu');
+  const processes = replacePids(scenario, () => {
+    const child = startSleeper(3600);
+    children.push(child);
+    return child.pid;
+  });
   const file = path.join(dir, 'eight-gpu-real.json');
   writeFileSync(file, JSON.stringify(scenario));
-  return { file, processes: map.size };
+  return { file, processes };
 }
 
 // ------------------------------------------------------------------ 1. in-process (child process)

@@ -5,13 +5,12 @@
 //
 //   npm run build && npm run build:fake-nvml && node bench/monitor-screen.mjs [120x40] [keys...]
 //   node bench/monitor-screen.mjs 120x40 Down Down     # with the second process selected
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { EIGHT_GPU_JOBS, loadScenario, replacePids, root, startStandIns } from './_stand-ins.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const [size = '120x40', ...keys] = process.argv.slice(2);
 const [columns, rows] = size.split('x').map(Number);
 const library = path.join(root, 'build', 'fake-nvml', 'libnvidia-ml.so.1');
@@ -20,24 +19,8 @@ if (!existsSync(library) || !existsSync(path.join(root, 'dist', 'cli', 'nvitop.j
   process.exit(1);
 }
 
-const jobs = [
-  ['train.py', '--model', 'llama-7b', '--fsdp', '--gpus', '0,1'],
-  ['finetune.py', '--lora', '--rank', '16'],
-  ['train.py', '--model', 'vit-h14', '--batch-size', '256'],
-  ['eval.py', '--ckpt', 'runs/vit-h14/last.pt'],
-  ['render.py', '--scene', 'atrium', '--spp', '64'],
-  ['serve.py', '--port', '8000', '--max-batch', '32'],
-  ['notebook.py', '--ip', '0.0.0.0'],
-  ['Xorg', ':0', '-nolisten', 'tcp'],
-  ['desktop-shell.py'],
-];
 const dir = mkdtempSync(path.join(tmpdir(), 'nvitop-monitor-screen-'));
-writeFileSync(path.join(dir, 'package.json'), '{"type": "commonjs"}\n');
-const children = jobs.map(([script, ...args]) => {
-  const file = path.join(dir, script);
-  if (!existsSync(file)) writeFileSync(file, 'setInterval(() => {}, 1 << 30);');
-  return spawn(process.execPath, [script, ...args], { cwd: dir, stdio: 'ignore' });
-});
+const children = startStandIns(dir, EIGHT_GPU_JOBS);
 const socket = `nvitop-screen-${process.pid}`;
 const tmux = (...args) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
 // tmux leaves its socket file behind after kill-server: remove it on the way out.
@@ -53,16 +36,8 @@ const cleanup = () => {
 };
 
 try {
-  const scenario = JSON.parse(readFileSync(path.join(root, 'test', 'fake-nvml', 'scenarios', 'eight-gpu.json'), 'utf8'));
-  const real = new Map();
-  for (const device of scenario.devices) {
-    for (const list of [device.computeProcesses ?? [], device.graphicsProcesses ?? [], device.processUtilization ?? []]) {
-      for (const entry of list) {
-        if (!real.has(entry.pid)) real.set(entry.pid, children[real.size]?.pid ?? entry.pid);
-        entry.pid = real.get(entry.pid);
-      }
-    }
-  }
+  const scenario = loadScenario('eight-gpu');
+  replacePids(scenario, (pid, ordinal) => children[ordinal]?.pid ?? pid);
   const scenarioFile = path.join(dir, 'eight-gpu.json');
   writeFileSync(scenarioFile, JSON.stringify(scenario));
   await new Promise((r) => setTimeout(r, 300));

@@ -15,6 +15,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadScenario, replacePids, startSleeper } from './_stand-ins.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -29,18 +30,12 @@ process.on('exit', () => {
 });
 let scenarioFile = path.join(root, 'test', 'fake-nvml', 'scenarios', 'eight-gpu.json');
 if (realPids) {
-  const scenario = JSON.parse(readFileSync(scenarioFile, 'utf8'));
-  const map = new Map();
-  for (const device of scenario.devices) {
-    for (const entry of [...(device.computeProcesses ?? []), ...(device.graphicsProcesses ?? []), ...(device.processUtilization ?? [])]) {
-      if (!map.has(entry.pid)) {
-        const child = spawn('sleep', [String(duration + 120)], { stdio: 'ignore' });
-        sleepers.push(child);
-        map.set(entry.pid, child.pid);
-      }
-      entry.pid = map.get(entry.pid);
-    }
-  }
+  const scenario = loadScenario('eight-gpu');
+  replacePids(scenario, () => {
+    const child = startSleeper(duration + 120);
+    sleepers.push(child);
+    return child.pid;
+  });
   scenarioFile = path.join(scenarioDir, 'eight-gpu-real-pids.json');
   writeFileSync(scenarioFile, JSON.stringify(scenario));
 }
