@@ -131,7 +131,15 @@ describe('keys', () => {
     await s.waitForText('GPU Fan Temp Perf Pwr:Usg/Cap');
     s.keys('f');
     await s.waitFor((l) => l.some((x) => x.includes('Persistence-M')) && l.some((x) => x.includes('╴30s├')), 'full mode with graphs');
+    // At full height auto looks like full; on a short screen auto goes compact, full does not.
+    s.resize(120, 16);
+    await s.waitFor((l) => l.length <= 17 && l.some((x) => x.includes('Persistence-M')), 'full mode on a short screen');
     s.keys('a');
+    await s.waitFor(
+      (l) => l.some((x) => x.includes('GPU Fan Temp Perf Pwr:Usg/Cap')) && !l.some((x) => x.includes('Persistence-M')),
+      'auto mode compact on a short screen',
+    );
+    s.resize(120, 40);
     await s.waitForText('Persistence-M');
   });
 
