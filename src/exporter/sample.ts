@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Device, GpuProcess, InvalidInputError, host, type GpuProcess as GpuProcessType } from '../core/index.js';
+import { Device, GpuProcess, InvalidInputError, host, type GpuProcess as GpuProcessType, type GpuProcessSnapshot } from '../core/index.js';
 import type { DeviceFacts, HostFacts, LinkFacts, ProcessFacts } from './metrics.js';
 
 /** The label values that identify a device. */
@@ -128,35 +128,22 @@ function readDevice(device: Device): Omit<DeviceSample, 'processes'> & { readonl
   });
 }
 
-type HostSide = Pick<ProcessFacts, 'username' | 'status' | 'command' | 'runningTime' | 'cpuPercent' | 'hostMemory' | 'memoryPercent'>;
-
-/**
- * Reads the host side of a process once per collection: a PID listed on a MIG device and on its
- * parent is read once, so its CPU percent covers the interval since the previous collection.
- */
-function processFacts(process: GpuProcessType, hostSides: Map<number, HostSide>): ProcessFacts {
-  let side = hostSides.get(process.pid);
-  if (side === undefined) {
-    const s = process.asSnapshot();
-    side = {
-      username: s.username,
-      status: s.status,
-      command: s.command,
-      runningTime: s.runningTime,
-      cpuPercent: s.cpuPercent,
-      hostMemory: s.hostMemory,
-      memoryPercent: s.memoryPercent,
-    };
-    hostSides.set(process.pid, side);
-  }
+/** The exported facts of one process, from its snapshot. */
+function processFacts(s: GpuProcessSnapshot): ProcessFacts {
   return {
-    pid: process.pid,
-    ...side,
-    gpuMemory: process.gpuMemory(),
-    gpuSmUtilization: process.gpuSmUtilization(),
-    gpuMemoryUtilization: process.gpuMemoryUtilization(),
-    gpuEncoderUtilization: process.gpuEncoderUtilization(),
-    gpuDecoderUtilization: process.gpuDecoderUtilization(),
+    pid: s.pid,
+    username: s.username,
+    status: s.status,
+    command: s.command,
+    runningTime: s.runningTime,
+    cpuPercent: s.cpuPercent,
+    hostMemory: s.hostMemory,
+    memoryPercent: s.memoryPercent,
+    gpuMemory: s.gpuMemory,
+    gpuSmUtilization: s.gpuSmUtilization,
+    gpuMemoryUtilization: s.gpuMemoryUtilization,
+    gpuEncoderUtilization: s.gpuEncoderUtilization,
+    gpuDecoderUtilization: s.gpuDecoderUtilization,
   };
 }
 
@@ -164,7 +151,7 @@ function processFacts(process: GpuProcessType, hostSides: Map<number, HostSide>)
  * Reads one sample: host facts, then each device with its processes. Every device query runs
  * fresh (the device's query cache is cleared first) and inside `device.oneshot()`, so each
  * device's values come from one moment. Host facts of processes that vanish meanwhile come out
- * as NA (failsafe), never as an exception.
+ * as NA (failsafe), never as an exception; a PID on several devices is read once.
  *
  * @example
  * ```ts
@@ -178,13 +165,20 @@ export function collectSample(devices: readonly Device[]): ExporterSample {
   const net = host.netIoCounters();
   const diskIo = host.diskIoCounters();
   const diskUsage = readDiskUsage();
-  const hostSides = new Map<number, HostSide>();
-  const samples: DeviceSample[] = [];
-  for (const device of devices) {
+  const readings = devices.map((device) => {
     device.clearCache();
-    const { gpuProcesses, ...rest } = readDevice(device);
-    const processes = GpuProcess.failsafe(() => gpuProcesses.map((process) => processFacts(process, hostSides)));
-    samples.push({ ...rest, processes });
-  }
+    return readDevice(device);
+  });
+  // One snapshot call for every device's processes: a PID listed on a MIG device and on its
+  // parent has its host side read once, so its CPU percent covers the time since the last sample.
+  const snapshots = GpuProcess.takeSnapshots(
+    readings.flatMap((reading) => reading.gpuProcesses),
+    { failsafe: true },
+  );
+  let next = 0;
+  const samples: DeviceSample[] = readings.map(({ gpuProcesses, ...rest }) => ({
+    ...rest,
+    processes: gpuProcesses.map(() => processFacts(snapshots[next++] as GpuProcessSnapshot)),
+  }));
   return { timestamp, host: hostFacts, net, diskIo, diskUsage, devices: samples };
 }
