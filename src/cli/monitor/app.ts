@@ -11,7 +11,8 @@ import { sortNatural } from '../render/process-panel.js';
 import type { RenderOptions, StatusData } from '../render/types.js';
 import { Canvas } from './canvas.js';
 import { MonitorHistories } from './histories.js';
-import type { InputEvent, KeyEvent, MouseEvent } from './keys.js';
+import { boundCommands, commandFor, type KeyCommand, type KeyScreen } from './key-map.js';
+import type { InputEvent, MouseEvent } from './keys.js';
 import type { MonitorMode } from './options.js';
 import { isOwned, maxHostOffset, processKey } from './panels/process.js';
 import { buttonAt, CANCEL, CONFIRM_OPTIONS, drawConfirm, type ConfirmState, type MonitorSignal } from './screens/confirm.js';
@@ -163,136 +164,171 @@ export class MonitorApp {
     if (this.message !== undefined && event.type === 'key') this.message = undefined;
     if (this.confirm !== undefined) return this.handleConfirm(event);
     if (event.type === 'mouse') return this.handleMouse(event);
-    switch (this.screen) {
-      case 'help':
-        this.screen = this.previous === 'help' ? 'main' : this.previous;
+    if (this.screen === 'help') {
+      this.screen = this.previous === 'help' ? 'main' : this.previous;
+      if (this.screen === 'tree') this.rebuildTree();
+      return 'redraw';
+    }
+    if (this.screen === 'main' && this.pendingOrder) {
+      this.pendingOrder = false;
+      const choice = orderForKey(event.name);
+      if (choice !== undefined) {
+        this.setOrder(choice.order, choice.reverse);
+        return 'redraw';
+      }
+    }
+    return this.run(this.screen, event.name);
+  }
+
+  /** Runs the command `key` is bound to on `screen` (see key-map.ts). */
+  private run(screen: KeyScreen, key: string): AppAction {
+    const command = commandFor(screen, key);
+    const handler = command === undefined ? undefined : this.commands[screen][command];
+    return handler === undefined ? 'none' : handler();
+  }
+
+  /**
+   * Whether every command the key map binds has a handler here (a test checks it).
+   *
+   * @internal
+   */
+  unhandledCommands(): string[] {
+    const screens: KeyScreen[] = ['main', 'tree', 'environ', 'metrics', 'confirm'];
+    return screens.flatMap((screen) => boundCommands(screen).filter((command) => this.commands[screen][command] === undefined).map((command) => `${screen}:${command}`));
+  }
+
+  /** What each command does on each screen. */
+  private readonly commands: Readonly<Record<KeyScreen, Partial<Record<KeyCommand, () => AppAction>>>> = {
+    main: {
+      quit: () => 'quit',
+      help: () => this.showHelp(),
+      modeAuto: () => this.setMode('auto'),
+      modeFull: () => this.setMode('full'),
+      modeCompact: () => this.setMode('compact'),
+      refresh: () => {
+        this.clearSelection();
+        this.hostOffset = -1;
+        this.scroll = 0;
+        return 'refresh';
+      },
+      pageUp: () => this.redraw(() => (this.scroll = Math.max(0, this.scroll - 1))),
+      pageDown: () => this.redraw(() => (this.scroll += 1)),
+      left: () => this.scrollHost(-2),
+      right: () => this.scrollHost(+2),
+      lineStart: () => this.redraw(() => (this.hostOffset = -1)),
+      lineEnd: () => this.redraw(() => (this.hostOffset = this.maxHostOffset())),
+      up: () => this.move(-1),
+      down: () => this.move(+1),
+      first: () => this.move(-BIG),
+      last: () => this.move(+BIG),
+      clear: () => this.redraw(() => this.clearSelection()),
+      tag: () => {
+        this.toggleTag();
+        return this.move(+1);
+      },
+      sigterm: () => this.askSignal('SIGTERM', 'main'),
+      sigkill: () => this.askSignal('SIGKILL', 'main'),
+      sigint: () => this.askSignal('SIGINT', 'main'),
+      interrupt: () => {
+        const action = this.askSignal('SIGINT', 'main');
+        return this.confirm === undefined ? 'quit' : action;
+      },
+      orderPrevious: () => this.redraw(() => this.setOrder(cycleOrder(this.order, -1), false)),
+      orderNext: () => this.redraw(() => this.setOrder(cycleOrder(this.order, +1), false)),
+      orderReverse: () => this.redraw(() => this.setOrder(this.order, !this.reverse)),
+      orderPrefix: () => {
+        this.pendingOrder = true;
+        return 'none';
+      },
+      environ: () => this.openEnviron('main'),
+      tree: () => this.openTree(),
+      metrics: () => this.openMetrics(),
+    },
+    tree: {
+      back: () => this.closeTree(),
+      help: () => this.showHelp(),
+      environ: () => this.openEnviron('tree'),
+      up: () => this.treeMove(-1),
+      down: () => this.treeMove(+1),
+      pageUp: () => this.treeMove(-this.page()),
+      pageDown: () => this.treeMove(+this.page()),
+      first: () => this.treeMove(-BIG),
+      last: () => this.treeMove(+BIG),
+      left: () => this.treeScrollX(-2),
+      right: () => this.treeScrollX(+2),
+      lineStart: () => this.redraw(() => (this.tree.xOffset = 0)),
+      clear: () =>
+        this.redraw(() => {
+          this.tree.selectedPid = undefined;
+          this.tagged.clear();
+        }),
+      tag: () => {
+        const row = this.tree.rows.find((r) => r.pid === this.tree.selectedPid);
+        if (row !== undefined) {
+          if (this.tagged.has(row.pid)) this.tagged.delete(row.pid);
+          else this.tagged.set(row.pid, { pid: row.pid, username: isNA(row.username) ? 'N/A' : row.username });
+        }
+        return this.treeMove(+1);
+      },
+      sigterm: () => this.askSignal('SIGTERM', 'tree'),
+      sigkill: () => this.askSignal('SIGKILL', 'tree'),
+      sigint: () => this.askSignal('SIGINT', 'tree'),
+      refresh: () => 'refresh',
+    },
+    environ: {
+      back: () => {
+        this.screen = this.environ.from;
         if (this.screen === 'tree') this.rebuildTree();
         return 'redraw';
-      case 'environ':
-        return this.handleEnviron(event);
-      case 'tree':
-        return this.handleTree(event);
-      case 'metrics':
-        return this.handleMetrics(event);
-      default:
-        return this.handleMain(event);
-    }
+      },
+      help: () => this.showHelp(),
+      refresh: () => this.redraw(() => (this.environ.entries = this.readEnviron(this.environ.pid))),
+      up: () => this.environScroll(-1),
+      down: () => this.environScroll(+1),
+      pageUp: () => this.environScroll(-this.page()),
+      pageDown: () => this.environScroll(+this.page()),
+      first: () => this.environScroll(-BIG),
+      last: () => this.environScroll(+BIG),
+      left: () => this.redraw(() => (this.environ.xOffset = Math.max(0, this.environ.xOffset - 2))),
+      right: () => this.redraw(() => (this.environ.xOffset += 2)),
+      lineStart: () => this.redraw(() => (this.environ.xOffset = 0)),
+    },
+    metrics: {
+      back: () => {
+        this.metrics = undefined;
+        this.screen = 'main';
+        return 'redraw';
+      },
+      help: () => this.showHelp(),
+      environ: () => this.openEnviron('metrics'),
+    },
+    confirm: {
+      cancel: () => this.applyConfirm(CANCEL),
+      accept: () => this.applyConfirm(this.confirm?.current ?? CANCEL),
+      buttonPrevious: () => this.moveButton(-1),
+      buttonNext: () => this.moveButton(+1),
+    },
+  };
+
+  private redraw(change: () => unknown): AppAction {
+    change();
+    return 'redraw';
+  }
+
+  private setMode(mode: MonitorMode): AppAction {
+    this.mode = mode;
+    return 'redraw';
+  }
+
+  /** Rows a page key moves on the full-screen lists (tree, environment). */
+  private page(): number {
+    return Math.max(1, this.layout.rows - 2);
   }
 
   private showHelp(): AppAction {
     this.previous = this.screen;
     this.screen = 'help';
     return 'redraw';
-  }
-
-  private handleMain(event: KeyEvent): AppAction {
-    const name = event.name;
-    if (this.pendingOrder) {
-      this.pendingOrder = false;
-      const choice = orderForKey(name);
-      if (choice !== undefined) {
-        this.order = choice.order;
-        this.reverse = choice.reverse;
-        this.resort();
-        return 'redraw';
-      }
-    }
-    switch (name) {
-      case 'q':
-      case 'Q':
-        return 'quit';
-      case 'h':
-      case '?':
-        return this.showHelp();
-      case 'a':
-      case 'f':
-      case 'c':
-        this.mode = name === 'a' ? 'auto' : name === 'f' ? 'full' : 'compact';
-        return 'redraw';
-      case 'r':
-      case 'R':
-      case 'C-r':
-      case 'F5':
-        this.clearSelection();
-        this.hostOffset = -1;
-        this.scroll = 0;
-        return 'refresh';
-      case 'PageUp':
-      case '[':
-      case 'A-K':
-        this.scroll = Math.max(0, this.scroll - 1);
-        return 'redraw';
-      case 'PageDown':
-      case ']':
-      case 'A-J':
-        this.scroll += 1;
-        return 'redraw';
-      case 'Left':
-      case 'A-h':
-        return this.scrollHost(-2);
-      case 'Right':
-      case 'A-l':
-        return this.scrollHost(+2);
-      case 'C-a':
-      case '^':
-        this.hostOffset = -1;
-        return 'redraw';
-      case 'C-e':
-      case '$':
-        this.hostOffset = this.maxHostOffset();
-        return 'redraw';
-      case 'Up':
-      case 'S-Tab':
-      case 'A-k':
-        return this.move(-1);
-      case 'Down':
-      case 'Tab':
-      case 'A-j':
-        return this.move(+1);
-      case 'Home':
-        return this.move(-BIG);
-      case 'End':
-        return this.move(+BIG);
-      case 'Esc':
-        this.clearSelection();
-        return 'redraw';
-      case 'Space':
-        this.toggleTag();
-        return this.move(+1);
-      case 'T':
-        return this.askSignal('SIGTERM', 'main');
-      case 'K':
-      case 'k':
-        return this.askSignal('SIGKILL', 'main');
-      case 'I':
-        return this.askSignal('SIGINT', 'main');
-      case 'C-c': {
-        const action = this.askSignal('SIGINT', 'main');
-        return this.confirm === undefined ? 'quit' : action;
-      }
-      case ',':
-      case '<':
-        this.setOrder(cycleOrder(this.order, -1), false);
-        return 'redraw';
-      case '.':
-      case '>':
-        this.setOrder(cycleOrder(this.order, +1), false);
-        return 'redraw';
-      case '/':
-        this.setOrder(this.order, !this.reverse);
-        return 'redraw';
-      case 'o':
-        this.pendingOrder = true;
-        return 'none';
-      case 'e':
-        return this.openEnviron('main');
-      case 't':
-        return this.openTree();
-      case 'Enter':
-        return this.openMetrics();
-      default:
-        return 'none';
-    }
   }
 
   private setOrder(order: OrderName, reverse: boolean): void {
@@ -385,33 +421,14 @@ export class MonitorApp {
     const byKey = CONFIRM_OPTIONS.findIndex((o) => o.key === name.toLowerCase() && name.length === 1);
     if (byKey >= 0) return this.applyConfirm(byKey);
     if (/^[1-4]$/.test(name)) return this.applyConfirm(Number(name) - 1);
-    switch (name) {
-      case 'n':
-      case 'N':
-      case 'q':
-      case 'Q':
-      case 'Esc':
-        return this.applyConfirm(CANCEL);
-      case 'Enter':
-      case 'Space':
-        return this.applyConfirm(confirm.current);
-      case 'Left':
-      case ',':
-      case '<':
-      case '[':
-      case 'S-Tab':
-        confirm.current = (confirm.current - 1 + count) % count;
-        return 'redraw';
-      case 'Right':
-      case '.':
-      case '>':
-      case ']':
-      case 'Tab':
-        confirm.current = (confirm.current + 1) % count;
-        return 'redraw';
-      default:
-        return 'none';
-    }
+    return this.run('confirm', name);
+  }
+
+  private moveButton(direction: 1 | -1): AppAction {
+    const confirm = this.confirm as NonNullable<MonitorApp['confirm']>;
+    const count = CONFIRM_OPTIONS.length;
+    confirm.current = (confirm.current + direction + count) % count;
+    return 'redraw';
   }
 
   private applyConfirm(index: number): AppAction {
@@ -504,66 +521,6 @@ export class MonitorApp {
     }
   }
 
-  private handleEnviron(event: KeyEvent): AppAction {
-    const env = this.environ;
-    const count = typeof env.entries === 'string' ? 0 : env.entries.length;
-    const page = Math.max(1, this.layout.rows - 2);
-    switch (event.name) {
-      case 'e':
-      case 'Esc':
-      case 'q':
-      case 'Q':
-        this.screen = env.from;
-        if (this.screen === 'tree') this.rebuildTree();
-        return 'redraw';
-      case 'h':
-      case '?':
-        return this.showHelp();
-      case 'r':
-      case 'R':
-      case 'C-r':
-      case 'F5':
-        env.entries = this.readEnviron(env.pid);
-        return 'redraw';
-      case 'Up':
-      case 'A-k':
-        env.scroll = Math.max(0, env.scroll - 1);
-        return 'redraw';
-      case 'Down':
-      case 'A-j':
-        env.scroll = Math.min(Math.max(0, count - page), env.scroll + 1);
-        return 'redraw';
-      case 'PageUp':
-      case '[':
-        env.scroll = Math.max(0, env.scroll - page);
-        return 'redraw';
-      case 'PageDown':
-      case ']':
-        env.scroll = Math.min(Math.max(0, count - page), env.scroll + page);
-        return 'redraw';
-      case 'Home':
-        env.scroll = 0;
-        return 'redraw';
-      case 'End':
-        env.scroll = Math.max(0, count - page);
-        return 'redraw';
-      case 'Left':
-      case 'A-h':
-        env.xOffset = Math.max(0, env.xOffset - 2);
-        return 'redraw';
-      case 'Right':
-      case 'A-l':
-        env.xOffset += 2;
-        return 'redraw';
-      case 'C-a':
-      case '^':
-        env.xOffset = 0;
-        return 'redraw';
-      default:
-        return 'none';
-    }
-  }
-
   private rebuildTree(): void {
     this.tree.rows = this.options.services.buildTree(this.data?.processes ?? []);
     if (this.tree.selectedPid !== undefined && !this.tree.rows.some((r) => r.pid === this.tree.selectedPid)) {
@@ -598,80 +555,20 @@ export class MonitorApp {
     return 'redraw';
   }
 
-  private handleTree(event: KeyEvent): AppAction {
-    const page = Math.max(1, this.layout.rows - 2);
-    switch (event.name) {
-      case 't':
-      case 'q':
-      case 'Q': {
-        const row = this.tree.rows.find((r) => r.pid === this.tree.selectedPid);
-        const p = row === undefined ? undefined : this.processes.find((q) => q.pid === row.pid);
-        this.selectedKey = p === undefined ? undefined : processKey(p);
-        this.tree.selectedPid = undefined;
-        this.screen = 'main';
-        return 'redraw';
-      }
-      case 'h':
-      case '?':
-        return this.showHelp();
-      case 'e':
-        return this.openEnviron('tree');
-      case 'Up':
-      case 'S-Tab':
-      case 'A-k':
-        return this.treeMove(-1);
-      case 'Down':
-      case 'Tab':
-      case 'A-j':
-        return this.treeMove(+1);
-      case 'PageUp':
-      case '[':
-        return this.treeMove(-page);
-      case 'PageDown':
-      case ']':
-        return this.treeMove(+page);
-      case 'Home':
-        return this.treeMove(-BIG);
-      case 'End':
-        return this.treeMove(+BIG);
-      case 'Left':
-      case 'A-h':
-        return this.treeScrollX(-2);
-      case 'Right':
-      case 'A-l':
-        return this.treeScrollX(+2);
-      case 'C-a':
-      case '^':
-        this.tree.xOffset = 0;
-        return 'redraw';
-      case 'Esc':
-        this.tree.selectedPid = undefined;
-        this.tagged.clear();
-        return 'redraw';
-      case 'Space': {
-        const row = this.tree.rows.find((r) => r.pid === this.tree.selectedPid);
-        if (row !== undefined) {
-          if (this.tagged.has(row.pid)) this.tagged.delete(row.pid);
-          else this.tagged.set(row.pid, { pid: row.pid, username: isNA(row.username) ? 'N/A' : row.username });
-        }
-        return this.treeMove(+1);
-      }
-      case 'T':
-        return this.askSignal('SIGTERM', 'tree');
-      case 'K':
-      case 'k':
-        return this.askSignal('SIGKILL', 'tree');
-      case 'I':
-      case 'C-c':
-        return this.askSignal('SIGINT', 'tree');
-      case 'r':
-      case 'R':
-      case 'C-r':
-      case 'F5':
-        return 'refresh';
-      default:
-        return 'none';
-    }
+  private closeTree(): AppAction {
+    const row = this.tree.rows.find((r) => r.pid === this.tree.selectedPid);
+    const p = row === undefined ? undefined : this.processes.find((q) => q.pid === row.pid);
+    this.selectedKey = p === undefined ? undefined : processKey(p);
+    this.tree.selectedPid = undefined;
+    this.screen = 'main';
+    return 'redraw';
+  }
+
+  private environScroll(delta: number): AppAction {
+    const env = this.environ;
+    const count = typeof env.entries === 'string' ? 0 : env.entries.length;
+    env.scroll = Math.min(Math.max(0, count - this.page()), Math.max(0, env.scroll + delta));
+    return 'redraw';
   }
 
   private openMetrics(): AppAction {
@@ -680,25 +577,6 @@ export class MonitorApp {
     this.metrics = new ProcessMetrics(processKey(p), this.data);
     this.screen = 'metrics';
     return 'redraw';
-  }
-
-  private handleMetrics(event: KeyEvent): AppAction {
-    switch (event.name) {
-      case 'Enter':
-      case 'Esc':
-      case 'q':
-      case 'Q':
-        this.metrics = undefined;
-        this.screen = 'main';
-        return 'redraw';
-      case 'h':
-      case '?':
-        return this.showHelp();
-      case 'e':
-        return this.openEnviron('metrics');
-      default:
-        return 'none';
-    }
   }
 
   // ------------------------------------------------------------------ drawing
