@@ -12,6 +12,7 @@
  * @module
  */
 import { OptionTable, UsageError, rejectUnrecognized, type OptionSpec } from './argparse.js';
+import { CSV_FIELDS, type CsvField } from './stream/csv-fields.js';
 
 /**
  * Display mode of the monitor.
@@ -76,8 +77,28 @@ export interface NvitopArgs {
   readonly user: readonly string[] | null;
   /** `--pid`, `-p`: PIDs, or null. */
   readonly pid: readonly number[] | null;
-  /** `--json`: print one JSON document instead of the table. */
+  /** `--json`: print one JSON document instead of the table (a stream of lines with `--interval`/`--count`). */
   readonly json: boolean;
+  /** `--csv`: print comma-separated device rows instead of the table. */
+  readonly csv: boolean;
+  /** `--query FIELD,...`: the columns of `--csv` (device snapshot keys), or null for the default set. */
+  readonly query: readonly CsvField[] | null;
+  /** `--count N`: stop a `--json`/`--csv` stream after N samples, or null. */
+  readonly count: number | null;
+}
+
+/**
+ * Whether the command line asks for a stream of samples (`--json`/`--csv` with `--interval` or
+ * `--count`) rather than one.
+ *
+ * @example
+ * ```ts
+ * isStream(parseNvitopArgs(['--json', '--interval', '2'])); // true
+ * isStream(parseNvitopArgs(['--json']));                    // false
+ * ```
+ */
+export function isStream(args: Pick<NvitopArgs, 'json' | 'csv' | 'interval' | 'count'>): boolean {
+  return (args.json || args.csv) && (args.interval !== null || args.count !== null);
 }
 
 // The shared scanner's error class, still importable from here (nvitop.ts, nvisel/main.ts, tests).
@@ -92,6 +113,9 @@ const OPTIONS = [
   { key: 'ascii', names: ['--ascii', '--no-unicode', '-U'], arity: 'flag' },
   { key: 'readonly', names: ['--readonly'], arity: 'flag' },
   { key: 'json', names: ['--json'], arity: 'flag' },
+  { key: 'csv', names: ['--csv'], arity: 'flag' },
+  { key: 'query', names: ['--query'], arity: 'one' },
+  { key: 'count', names: ['--count'], arity: 'one' },
   { key: 'colorful', names: ['--colorful'], arity: 'flag' },
   { key: 'forceColor', names: ['--force-color'], arity: 'flag' },
   { key: 'light', names: ['--light'], arity: 'flag' },
@@ -158,6 +182,24 @@ function parseInterval(key: OptionKey, value: string): number {
     throw new UsageError(`the interval ${formatG2(number)}s is too short, which may cause performance issues. Expected 1/4 or higher.`);
   }
   return number;
+}
+
+function parseCount(key: OptionKey, value: string): number {
+  const text = value.trim();
+  const number = /^\+?\d+$/.test(text) ? Number.parseInt(text, 10) : Number.NaN;
+  if (!Number.isSafeInteger(number) || number < 1) throw new UsageError(`argument ${TABLE.label(key)}: invalid positive int value: '${value}'`);
+  return number;
+}
+
+function parseQuery(key: OptionKey, value: string): CsvField[] {
+  const fields = value.split(',').map((field) => field.trim());
+  if (fields.some((field) => field === '')) throw new UsageError(`argument ${TABLE.label(key)}: expected comma-separated field names, got '${value}'`);
+  const known = CSV_FIELDS as readonly string[];
+  const unknown = fields.filter((field) => !known.includes(field));
+  if (unknown.length > 0) {
+    throw new UsageError(`argument ${TABLE.label(key)}: unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((f) => `'${f}'`).join(', ')} (choose from ${CSV_FIELDS.join(', ')})`);
+  }
+  return fields as CsvField[];
 }
 
 /**
@@ -232,6 +274,13 @@ export function parseNvitopArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
   const only = list('only');
   const pid = list('pid');
   const user = list('user');
+  const queryValue = list('query');
+  const countValue = list('count');
+  if (flag('json') && flag('csv')) throw new UsageError(`argument ${TABLE.label('csv')}: not allowed with argument ${TABLE.label('json')}`);
+  if (queryValue !== undefined && !flag('csv')) throw new UsageError(`argument ${TABLE.label('query')}: only allowed with argument ${TABLE.label('csv')}`);
+  if (countValue !== undefined && !flag('json') && !flag('csv')) {
+    throw new UsageError(`argument ${TABLE.label('count')}: only allowed with argument ${TABLE.label('json')} or ${TABLE.label('csv')}`);
+  }
   const base = defaults(env);
   const tokens = monitorModeTokens(env);
   return {
@@ -255,6 +304,9 @@ export function parseNvitopArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     user: user === null || user === undefined ? null : user,
     pid: pid === null || pid === undefined ? null : pid.map((value) => parseInteger('pid', value)),
     json: flag('json'),
+    csv: flag('csv'),
+    query: queryValue === null || queryValue === undefined ? null : parseQuery('query', queryValue[0] as string),
+    count: countValue === null || countValue === undefined ? null : parseCount('count', countValue[0] as string),
   };
 }
 
@@ -281,6 +333,9 @@ function defaults(env: NodeJS.ProcessEnv): NvitopArgs {
     user: null,
     pid: null,
     json: false,
+    csv: false,
+    query: null,
+    count: null,
   };
 }
 
@@ -311,7 +366,8 @@ export function resolveMonitorMode(mode: MonitorMode | null | undefined, env: No
 export function usage(): string {
   return [
     'usage: nvitop [--help] [--version] [--once | --monitor [{auto,full,compact}]]',
-    '              [--interval SEC] [--ascii] [--readonly] [--json]',
+    '              [--interval SEC] [--ascii] [--readonly]',
+    '              [--json | --csv [--query FIELD,...]] [--count N]',
     '              [--colorful] [--force-color] [--light]',
     '              [--gpu-util-thresh th1 th2] [--mem-util-thresh th1 th2]',
     '              [--only INDEX [INDEX ...]] [--only-visible]',
@@ -341,11 +397,18 @@ options:
                         Run the interactive resource monitor. Without a mode, the mode in
                         NVITOP_MONITOR_MODE is used (fallback: auto).
   --interval SEC        Refresh interval of the monitor in seconds, at least 0.25. (default: 2)
+                        With --json or --csv: print a sample every SEC seconds until stopped.
   --ascii, --no-unicode, -U
                         Use ASCII characters only (for terminals without Unicode support).
   --readonly            Monitor without the keys that send signals to processes.
   --json                Print one JSON document (devices, MIG devices, processes, host) instead
-                        of the table. Schema: docs/json-schema.md.
+                        of the table. Schema: docs/json-schema.md. With --interval or --count:
+                        one compact document per line (NDJSON), one line per sample.
+  --csv                 Print the devices as CSV (a header, then one row per GPU) instead of the
+                        table; with --interval or --count, new rows every sample.
+  --query FIELD,...     Columns of --csv: device snapshot fields such as index,name,memoryUsed,
+                        gpuUtilization (units as in --json), plus time and timestamp.
+  --count N             Stop a --json/--csv stream after N samples (default interval: 2 s).
 
 coloring:
   --colorful            Gradient bar charts (needs a 256-colour terminal, e.g. TERM=xterm-256color).

@@ -13,8 +13,9 @@
 import nodeModule from 'node:module';
 import { isatty } from 'node:tty';
 
-import { UsageError, helpText, parseNvitopArgs, resolveMonitorMode, usage, type NvitopArgs } from './args.js';
+import { UsageError, helpText, isStream, parseNvitopArgs, resolveMonitorMode, usage, type NvitopArgs } from './args.js';
 import { colorMessage, shouldColor, toText } from './ansi.js';
+import { DEFAULT_CSV_FIELDS } from './stream/csv-fields.js';
 import { packageVersion } from './version.js';
 import type { RenderOptions, StatusData } from './render/types.js';
 
@@ -113,7 +114,8 @@ export async function main(cli: CliEnvironment): Promise<number> {
     cli.stdout.write(`nvitop ${packageVersion()}\n`);
     return 0;
   }
-  const color = !args.json && shouldColor({ isTTY: cli.stdout.isTTY === true, forceColor: args.forceColor, env: cli.env });
+  const printsData = args.json || args.csv;
+  const color = !printsData && shouldColor({ isTTY: cli.stdout.isTTY === true, forceColor: args.forceColor, env: cli.env });
   const messages: string[] = [];
   const notes: string[] = [];
   const tty = cli.stdinIsTTY && cli.stdout.isTTY === true;
@@ -122,11 +124,11 @@ export async function main(cli: CliEnvironment): Promise<number> {
     messages.push('ERROR: Both --once and --monitor switches are on.');
     monitor = false;
   }
-  if (args.json && monitor) {
-    messages.push('ERROR: --json prints the status once; it cannot be combined with --monitor.');
+  if (printsData && monitor) {
+    messages.push(`ERROR: --${args.json ? 'json' : 'csv'} prints the status to stdout; it cannot be combined with --monitor.`);
     monitor = false;
   }
-  if (!args.once && !args.json && !monitor && tty) monitor = true;
+  if (!args.once && !printsData && !monitor && tty) monitor = true;
   if (monitor && !tty) {
     messages.push('ERROR: You must run monitor mode from a TTY terminal.');
     monitor = false;
@@ -135,17 +137,17 @@ export async function main(cli: CliEnvironment): Promise<number> {
   // Loaded together (the once path needs all three; the module graph resolves in parallel).
   const marks: Array<[string, number]> = [['start', performance.now()]];
   const mark = (label: string) => marks.push([label, performance.now()]);
-  const [core, { createGatherer }, once, devicePanel, notesModule] = await Promise.all([
+  const [core, gatherModule, once, devicePanel, notesModule] = await Promise.all([
     import('../core/index.js'),
     import('./gather.js'),
     import('./render/once.js'),
     import('./render/device-panel.js'),
     import('./render/notes.js'),
   ]);
-  let gather: ReturnType<typeof createGatherer>;
+  let gather: ReturnType<typeof gatherModule.createGatherer>;
   try {
     mark('imports');
-    gather = createGatherer({ ...args, cudaVisibleDevices: cli.env.CUDA_VISIBLE_DEVICES ?? null });
+    gather = gatherModule.createGatherer({ ...args, cudaVisibleDevices: cli.env.CUDA_VISIBLE_DEVICES ?? null });
     mark('nvml init');
   } catch (error) {
     if (error instanceof core.NvmlLibraryNotFoundError) {
@@ -186,6 +188,18 @@ export async function main(cli: CliEnvironment): Promise<number> {
     }
   }
 
+  if (args.csv || isStream(args)) {
+    // Streams print data as they go: say what is wrong first, exit with its status at the end.
+    const stream = await import('./stream/index.js');
+    const schedule = { intervalMs: (args.interval ?? 2) * 1000, count: isStream(args) ? args.count : 1, out: cli.stdout };
+    const { devices, invalidIndices: invalid } = gatherModule.selectDevices({ ...args, cudaVisibleDevices: cli.env.CUDA_VISIBLE_DEVICES ?? null });
+    const invalidMessage = invalidIndicesMessage(invalid);
+    for (const message of invalidMessage === null ? messages : [...messages, invalidMessage]) cli.stderr.write(`${message}\n`);
+    if (args.csv) await stream.streamCsv({ ...schedule, devices, fields: args.query ?? DEFAULT_CSV_FIELDS });
+    else await stream.streamJson({ ...schedule, gather: () => gather({ detail: 'full' }) });
+    return messages.length > 0 || invalid.length > 0 ? 1 : 0;
+  }
+
   const columns = terminalWidth(cli.env, cli.stdout);
   let invalidIndices: readonly number[];
   if (args.json) {
@@ -209,7 +223,7 @@ export async function main(cli: CliEnvironment): Promise<number> {
   }
   const invalid = invalidIndicesMessage(invalidIndices);
   if (invalid !== null) messages.push(invalid);
-  if (cli.stdout.isTTY !== true && !args.json && (await underWatch())) {
+  if (cli.stdout.isTTY !== true && !printsData && (await underWatch())) {
     messages.push('HINT: You are running nvitop under the watch command. Please try nvitop -m directly.');
   }
   if (debugEnabled(cli.env)) {
