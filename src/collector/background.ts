@@ -1,14 +1,13 @@
 /**
- * `collectInBackground()`: call a function with the collector's metrics every interval, in the
- * background, until it returns `false` or the handle is stopped (nvitop's
- * `collect_in_background`).
+ * The background loop of `collectInBackground()` and `collector.daemonize()`: call a function
+ * with a collection's metrics every interval until it returns `false` or the handle is stopped
+ * (nvitop's `collect_in_background`). The loop knows the collector only through the
+ * {@link DetachedCollection} it is given, so this module does not import the collector.
  *
  * @module
  */
 import { InvalidInputError, StateError } from '../core/index.js';
 import type { CollectedMetrics } from './buffer.js';
-import type { ResourceMetricCollector } from './collector.js';
-import type { MetricBuffer } from './buffer.js';
 
 /**
  * Called with the metrics every interval. Returning `false` (or a promise of `false`) stops
@@ -23,20 +22,20 @@ import type { MetricBuffer } from './buffer.js';
 export type OnCollect = (metrics: CollectedMetrics) => unknown;
 
 /**
- * Options of {@link collectInBackground} and `collector.daemonize()`.
+ * Options of `collectInBackground()` and `collector.daemonize()`; `C` is the collector's type.
  *
  * @example
  * ```ts
  * const options: BackgroundOptions = { interval: 5, tag: 'resources', onStop: () => sink.close() };
  * ```
  */
-export interface BackgroundOptions {
+export interface BackgroundOptions<C = unknown> {
   /** Seconds between calls of `onCollect` (> 0). Default: the collector's interval. */
   readonly interval?: number;
-  /** Called (and awaited) once before the first collection. */
-  readonly onStart?: (collector: ResourceMetricCollector) => unknown;
+  /** Called (and awaited) once before the first collection, with the collector. */
+  readonly onStart?: (collector: C) => unknown;
   /** Called (and awaited) once after the last collection, however the loop ended. */
-  readonly onStop?: (collector: ResourceMetricCollector) => unknown;
+  readonly onStop?: (collector: C) => unknown;
   /** Key prefix of the metrics. Default `'metrics-daemon'`. */
   readonly tag?: string;
   /** Start at once (default) or wait for `handle.start()`. */
@@ -49,7 +48,26 @@ export interface BackgroundOptions {
 }
 
 /**
- * A running background collection: stop it, await it, or let the process exit (its timer never
+ * A collection of its own that a collector opens for a background loop: a top-level tag that
+ * belongs to no chain of the program's tags.
+ *
+ * @internal
+ */
+export interface DetachedCollection {
+  /** Starts the collection. */
+  open(): void;
+  /** Its metrics (taking a sample first when the last one is older than half an interval). */
+  collect(): CollectedMetrics;
+  /** Restarts its statistics. */
+  clear(): void;
+  /** Ends it. */
+  close(): void;
+  /** Reports an error of the loop (the collector's `'error'` event, scope `'background'`). */
+  reportError(error: Error): void;
+}
+
+/**
+ * A running background collection (`C`: the collector's type): stop it, await it, or let the process exit (its timer never
  * keeps the process alive).
  *
  * @example
@@ -59,9 +77,9 @@ export interface BackgroundOptions {
  * await handle.stop();   // onStop has run
  * ```
  */
-export class BackgroundCollection {
+export class BackgroundCollection<C = unknown> {
   /** The collector. */
-  readonly collector: ResourceMetricCollector;
+  readonly collector: C;
   /** Key prefix of the metrics. */
   readonly tag: string;
   /** Seconds between calls. */
@@ -77,16 +95,18 @@ export class BackgroundCollection {
   error: Error | undefined;
 
   readonly #onCollect: OnCollect;
-  readonly #options: BackgroundOptions;
+  readonly #options: BackgroundOptions<C>;
+  readonly #detached: DetachedCollection;
   #state: 'idle' | 'running' | 'stopped' = 'idle';
   #stopRequested = false;
   #wake: (() => void) | null = null;
   #sleepTimer: NodeJS.Timeout | null = null;
   #settle!: (error: Error | undefined) => void;
 
-  /** @internal Use {@link collectInBackground} or `collector.daemonize()`. */
-  constructor(onCollect: OnCollect, collector: ResourceMetricCollector, interval: number, options: BackgroundOptions) {
+  /** @internal Use `collectInBackground()` or `collector.daemonize()`. */
+  constructor(onCollect: OnCollect, collector: C, detached: DetachedCollection, interval: number, options: BackgroundOptions<C>) {
     this.collector = collector;
+    this.#detached = detached;
     this.interval = interval;
     this.tag = options.tag ?? 'metrics-daemon';
     if (typeof this.tag !== 'string' || this.tag.length === 0) throw new InvalidInputError('tag', this.tag, 'a non-empty string');
@@ -131,25 +151,27 @@ export class BackgroundCollection {
 
   async #run(): Promise<void> {
     const collector = this.collector;
-    let buffer: MetricBuffer | null = null;
+    const detached = this.#detached;
+    let opened = false;
     let failure: Error | undefined;
     const fail = (error: unknown): void => {
       const err = error instanceof Error ? error : new Error(String(error));
       failure ??= err;
       try {
-        collector.emit('error', err, 'background');
+        detached.reportError(err);
       } catch {
         // A throwing 'error' listener must not turn into an unhandled rejection.
       }
     };
     try {
       if (this.#options.onStart !== undefined) await this.#options.onStart(collector);
-      buffer = collector.openDetached(this.tag);
+      detached.open();
+      opened = true;
       const intervalMs = this.interval * 1000;
       let nextDue = performance.now();
       while (!this.#stopRequested) {
-        const metrics = collector.collectBuffer(buffer);
-        if (this.#options.perInterval === true) collector.clearBuffer(buffer);
+        const metrics = detached.collect();
+        if (this.#options.perInterval === true) detached.clear();
         let result = this.#onCollect(metrics);
         if (isPromiseLike(result)) result = await result;
         if (result === false || this.#stopRequested) break;
@@ -161,7 +183,7 @@ export class BackgroundCollection {
     } catch (error) {
       fail(error);
     } finally {
-      if (buffer !== null) collector.closeDetached(buffer);
+      if (opened) detached.close();
       try {
         if (this.#options.onStop !== undefined) await this.#options.onStop(collector);
       } catch (error) {
@@ -194,56 +216,27 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
 }
 
 /**
- * Calls `onCollect(metrics)` every `interval` seconds in the background until it returns
- * `false` or the returned handle's `stop()` is called (nvitop's `collect_in_background`). The
- * metrics are the collector's under the tag `options.tag` (default `'metrics-daemon'`), a
- * top-level tag of its own, independent of the tags the program activates. The first call comes
- * at once; later calls keep a fixed cadence (missed ticks are skipped, never bunched).
+ * Checks the arguments and starts a background loop over `collector`'s detached collection.
  *
- * The loop runs on `unref()`ed timers: it never keeps the process alive, and when the program
- * ends the loop simply ends with it (`onStop` does not run at exit; the sinks in this package
- * flush their buffers at exit on their own).
- *
- * Differences from nvitop: only an explicit `false` stops the loop (a function that returns
- * nothing keeps going), and the interval is used as given (nvitop caps it at the collector's).
- *
- * @param collector - default: a new collector of every device and this process's descendants.
- * @throws {@link InvalidInputError} for an interval that is not a number > 0.
- *
- * @example
- * ```ts
- * import { collectInBackground, ResourceMetricCollector, Device, JsonlLogger } from 'nvitop-node';
- *
- * const sink = new JsonlLogger('gpu.jsonl');
- * const handle = collectInBackground(
- *   (metrics) => { sink.write(metrics); },
- *   new ResourceMetricCollector({ devices: Device.cuda.all() }),
- *   { interval: 5, onStop: () => sink.close() },
- * );
- * // ... training ...
- * await handle.stop();
- * ```
+ * @throws {@link InvalidInputError} for an `onCollect` that is not a function, or an interval
+ *   that is not a number > 0.
+ * @internal
  */
-export function collectInBackground(
+export function startBackground<C>(
   onCollect: OnCollect,
-  collector?: ResourceMetricCollector,
-  options: BackgroundOptions = {},
-): BackgroundCollection {
+  collector: C,
+  detached: (tag: string) => DetachedCollection,
+  defaultInterval: number,
+  options: BackgroundOptions<C>,
+): BackgroundCollection<C> {
   if (typeof onCollect !== 'function') throw new InvalidInputError('onCollect', onCollect, 'a function');
-  const resolved = collector ?? new DefaultCollector();
-  const interval = options.interval ?? resolved.interval;
+  const interval = options.interval ?? defaultInterval;
   if (typeof interval !== 'number' || !Number.isFinite(interval) || interval <= 0) {
     throw new InvalidInputError('interval', interval, 'a number of seconds > 0');
   }
-  const handle = new BackgroundCollection(onCollect, resolved, interval, options);
+  const tag = options.tag ?? 'metrics-daemon';
+  if (typeof tag !== 'string' || tag.length === 0) throw new InvalidInputError('tag', tag, 'a non-empty string');
+  const handle = new BackgroundCollection(onCollect, collector, detached(tag), interval, options);
   if (options.start !== false) handle.start();
   return handle;
-}
-
-// Set by collector.ts (a runtime import would be circular).
-let DefaultCollector: new () => ResourceMetricCollector;
-
-/** @internal */
-export function setDefaultCollector(ctor: new () => ResourceMetricCollector): void {
-  DefaultCollector = ctor;
 }

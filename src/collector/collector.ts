@@ -32,7 +32,7 @@ import {
   type HostReading,
 } from './sampling.js';
 import type { SnapshotResult } from './snapshots.js';
-import { collectInBackground, setDefaultCollector, type BackgroundCollection, type BackgroundOptions, type OnCollect } from './background.js';
+import { startBackground, type BackgroundCollection, type BackgroundOptions, type DetachedCollection, type OnCollect } from './background.js';
 
 /**
  * Options of {@link ResourceMetricCollector}.
@@ -398,7 +398,7 @@ export class ResourceMetricCollector extends EventEmitter<CollectorEvents> {
   collect(): CollectedMetrics {
     const buffer = activeTop(this.#frame());
     if (buffer === null) throw new StateError(NOT_STARTED);
-    return this.collectBuffer(buffer);
+    return this.#collectBuffer(buffer);
   }
 
   /**
@@ -445,34 +445,37 @@ export class ResourceMetricCollector extends EventEmitter<CollectorEvents> {
    * await daemon.stop();
    * ```
    */
-  daemonize(onCollect: OnCollect, options: BackgroundOptions = {}): BackgroundCollection {
-    return collectInBackground(onCollect, this, options);
+  daemonize(onCollect: OnCollect, options: BackgroundOptions<ResourceMetricCollector> = {}): BackgroundCollection<ResourceMetricCollector> {
+    return startBackground<ResourceMetricCollector>(onCollect, this, (tag) => this.#detached(tag), this.interval, options);
   }
 
   // ------------------------------------------------------------------------------ internals for the background loop
 
-  /** Starts a top-level collection that belongs to no chain (the background loop's). @internal */
-  openDetached(tag: string): MetricBuffer {
-    if (typeof tag !== 'string' || tag.length === 0) throw new InvalidInputError('tag', tag, 'a non-empty string');
-    const buffer = new MetricBuffer(tag, null, this.clock.monotonic(), this.clock.epoch());
-    this.#active.add(buffer);
-    this.#lastSampleTime = Number.NEGATIVE_INFINITY;
-    this.#ensureTimer();
-    return buffer;
+  /** A top-level collection under `tag` that belongs to no chain (a background loop's). */
+  #detached(tag: string): DetachedCollection {
+    let buffer: MetricBuffer | undefined;
+    const opened = (): MetricBuffer => {
+      if (buffer === undefined) throw new StateError(NOT_STARTED);
+      return buffer;
+    };
+    return {
+      open: () => {
+        buffer = new MetricBuffer(tag, null, this.clock.monotonic(), this.clock.epoch());
+        this.#active.add(buffer);
+        this.#lastSampleTime = Number.NEGATIVE_INFINITY;
+        this.#ensureTimer();
+      },
+      collect: () => this.#collectBuffer(opened()),
+      clear: () => opened().clear(this.clock.monotonic(), this.clock.epoch()),
+      close: () => {
+        if (buffer?.active === true) this.#deactivateTree(buffer);
+      },
+      reportError: (error) => void this.emit('error', error, 'background'),
+    };
   }
 
-  /** Stops a collection opened by {@link ResourceMetricCollector.openDetached}. @internal */
-  closeDetached(buffer: MetricBuffer): void {
-    if (buffer.active) this.#deactivateTree(buffer);
-  }
-
-  /** Restarts one collection's statistics. @internal */
-  clearBuffer(buffer: MetricBuffer): void {
-    buffer.clear(this.clock.monotonic(), this.clock.epoch());
-  }
-
-  /** `collect()` for a given collection. @internal */
-  collectBuffer(buffer: MetricBuffer): CollectedMetrics {
+  /** `collect()` for a given collection. */
+  #collectBuffer(buffer: MetricBuffer): CollectedMetrics {
     if (!buffer.active) throw new StateError(NOT_STARTED);
     if (this.clock.monotonic() - this.#lastSampleTime > this.interval / 2) this.sample();
     const metrics = buffer.collect(this.clock.monotonic(), this.clock.epoch());
@@ -625,4 +628,3 @@ function isWithin(buffer: MetricBuffer, ancestor: MetricBuffer): boolean {
   return false;
 }
 
-setDefaultCollector(ResourceMetricCollector);

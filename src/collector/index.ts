@@ -6,7 +6,8 @@
  */
 export { takeSnapshots, type SnapshotResult, type TakeSnapshotsOptions } from './snapshots.js';
 export { ResourceMetricCollector, type ResourceMetricCollectorOptions, type CollectorEvents } from './collector.js';
-export { collectInBackground, BackgroundCollection, type BackgroundOptions, type OnCollect } from './background.js';
+export { collectInBackground } from './collect-in-background.js';
+export { BackgroundCollection, type BackgroundOptions, type OnCollect } from './background.js';
 export { RunningStatistics } from './statistics.js';
 export { systemClock, type CollectorClock } from './clock.js';
 export { deviceScope } from './keys.js';

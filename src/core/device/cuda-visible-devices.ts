@@ -10,11 +10,52 @@
  *
  * @module
  */
-import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { isNA } from '../na.js';
-import { Device, MigDevice, PhysicalDevice } from './device.js';
+import type { Maybe } from '../na.js';
+import { cudaDriverUuids } from '../native/cuda-driver.js';
 import { uuidMatches } from './lookup.js';
+
+/**
+ * What the parser needs to know of a MIG device (a `MigDevice` is one).
+ *
+ * @internal
+ */
+export interface VisibleMigDevice {
+  /** `[parent, mig]`. */
+  readonly index: number | readonly [number, number];
+  /** `'0:1'`. */
+  readonly displayIndex: string;
+  /** `MIG-…` UUID. */
+  uuid(): Maybe<string>;
+  /** True. */
+  isMigDevice(): boolean;
+  /** GPU instance id. */
+  gpuInstanceId(): Maybe<number>;
+  /** Compute instance id. */
+  computeInstanceId(): Maybe<number>;
+}
+
+/**
+ * What the parser needs to know of a physical GPU (a `PhysicalDevice` is one). The parser takes
+ * the GPUs as an argument, so this module does not import the Device classes.
+ *
+ * @internal
+ */
+export interface VisibleGpu {
+  /** NVML index. */
+  readonly index: number | readonly [number, number];
+  /** `'3'`. */
+  readonly displayIndex: string;
+  /** `GPU-…` UUID. */
+  uuid(): Maybe<string>;
+  /** False. */
+  isMigDevice(): boolean;
+  /** Whether MIG mode is on. */
+  isMigModeEnabled(): boolean;
+  /** Its MIG devices. */
+  migDevices(): readonly VisibleMigDevice[];
+}
+
+type Visible = VisibleGpu | VisibleMigDevice;
 
 /** An NVML index: a GPU's number, or `[parent, mig]` for a MIG device. */
 export type NvmlIndex = number | [number, number];
@@ -37,7 +78,7 @@ function parseCudaInteger(token: string): number | null {
   return match === null ? null : Number.parseInt(match[0], 10);
 }
 
-function findByUuid(token: string, devices: PhysicalDevice[]): PhysicalDevice | MigDevice | null {
+function findByUuid(token: string, devices: readonly VisibleGpu[]): Visible | null {
   const migGpu = /^MIG-(GPU-[0-9a-f-]+)\/(\d+)\/(\d+)$/i.exec(token);
   if (migGpu !== null) {
     const parent = devices.find((device) => uuidMatches(device.uuid(), migGpu[1] as string, false));
@@ -46,49 +87,14 @@ function findByUuid(token: string, devices: PhysicalDevice[]): PhysicalDevice | 
     const ci = Number(migGpu[3]);
     return parent.migDevices().find((mig) => mig.gpuInstanceId() === gi && mig.computeInstanceId() === ci) ?? null;
   }
-  const candidates: Array<PhysicalDevice | MigDevice> = [];
+  const candidates: Visible[] = [];
   for (const device of devices) candidates.push(device, ...device.migDevices());
   const matches = candidates.filter((device) => uuidMatches(device.uuid(), token, device.isMigDevice()));
-  return matches.length === 1 ? (matches[0] as PhysicalDevice | MigDevice) : null;
+  return matches.length === 1 ? (matches[0] as Visible) : null;
 }
 
-/** Asks the CUDA driver, in a child process, for the UUIDs of the visible devices in order. */
-function cudaDriverUuids(cudaVisibleDevices: string | null): string[] | null {
-  const script = `
-    const koffi = require(${JSON.stringify(resolveKoffi())});
-    let lib; try { lib = koffi.load('libcuda.so.1'); } catch { process.exit(3); }
-    const cuInit = lib.func('int cuInit(unsigned int)');
-    const cuDeviceGetCount = lib.func('int cuDeviceGetCount(_Out_ int *count)');
-    const cuDeviceGet = lib.func('int cuDeviceGet(_Out_ int *device, int ordinal)');
-    let getUuid; try { getUuid = lib.func('int cuDeviceGetUuid_v2(_Out_ uint8_t *uuid, int device)'); } catch { getUuid = lib.func('int cuDeviceGetUuid(_Out_ uint8_t *uuid, int device)'); }
-    if (cuInit(0) !== 0) process.exit(4);
-    const count = new Int32Array(1); if (cuDeviceGetCount(count) !== 0) process.exit(4);
-    const out = [];
-    for (let i = 0; i < count[0]; i++) {
-      const dev = new Int32Array(1); if (cuDeviceGet(dev, i) !== 0) process.exit(4);
-      const uuid = Buffer.alloc(16); if (getUuid(uuid, dev[0]) !== 0) process.exit(4);
-      const h = uuid.toString('hex');
-      out.push(h.slice(0,8)+'-'+h.slice(8,12)+'-'+h.slice(12,16)+'-'+h.slice(16,20)+'-'+h.slice(20));
-    }
-    process.stdout.write(JSON.stringify(out));`;
-  const env = { ...process.env };
-  if (cudaVisibleDevices === null) delete env.CUDA_VISIBLE_DEVICES;
-  else env.CUDA_VISIBLE_DEVICES = cudaVisibleDevices;
-  const result = spawnSync(process.execPath, ['-e', script], { env, encoding: 'utf8', timeout: 30_000 });
-  if (result.status !== 0 || typeof result.stdout !== 'string') return null;
-  try {
-    return JSON.parse(result.stdout) as string[];
-  } catch {
-    return null;
-  }
-}
-
-function resolveKoffi(): string {
-  return createRequire(import.meta.url).resolve('koffi');
-}
-
-function pureParse(value: string | null, devices: PhysicalDevice[]): Array<PhysicalDevice | MigDevice> {
-  const chosen: Array<PhysicalDevice | MigDevice> = [];
+function pureParse(value: string | null, devices: readonly VisibleGpu[]): Visible[] {
+  const chosen: Visible[] = [];
   if (value === null) {
     chosen.push(...devices);
   } else {
@@ -100,8 +106,8 @@ function pureParse(value: string | null, devices: PhysicalDevice[]): Array<Physi
       const tokenMode = integer !== null ? 'int' : /^(GPU|MIG)-/i.test(token) ? 'uuid' : null;
       if (tokenMode === null || (mode !== null && tokenMode !== mode)) break;
       mode = tokenMode;
-      let device: PhysicalDevice | MigDevice | null;
-      if (integer !== null) device = integer >= 0 && integer < devices.length ? (devices[integer] as PhysicalDevice) : null;
+      let device: Visible | null;
+      if (integer !== null) device = integer >= 0 && integer < devices.length ? (devices[integer] as VisibleGpu) : null;
       else device = findByUuid(token, devices);
       if (device === null) break;
       if (seen.has(device.displayIndex)) return [];
@@ -110,34 +116,31 @@ function pureParse(value: string | null, devices: PhysicalDevice[]): Array<Physi
     }
   }
   // MIG: at most one MIG device is visible to a CUDA process, the first one listed.
-  const migAware = chosen.map((device) => (device instanceof PhysicalDevice && device.isMigModeEnabled() ? (device.migDevices()[0] ?? device) : device));
-  const firstMig = migAware.find((device) => device instanceof MigDevice);
+  const migAware = chosen.map((device) => (isGpu(device) && device.isMigModeEnabled() ? (device.migDevices()[0] ?? device) : device));
+  const firstMig = migAware.find((device) => device.isMigDevice());
   if (firstMig !== undefined) return [firstMig];
   return migAware;
 }
 
+function isGpu(device: Visible): device is VisibleGpu {
+  return !device.isMigDevice();
+}
+
 /**
- * The NVML indices of the devices `CUDA_VISIBLE_DEVICES` makes visible, in CUDA order:
- * numbers for GPUs, `[parent, mig]` for a MIG device.
+ * The NVML indices of the devices `cudaVisibleDevices` makes visible among `gpus` (called only
+ * when the answer is not cached), in CUDA order. `parseCudaVisibleDevices` is this over
+ * `PhysicalDevice.all()`.
  *
- * @param cudaVisibleDevices - the value to parse; omitted: the environment's; `null`: unset (all).
- *
- * @example
- * ```ts
- * parseCudaVisibleDevices('1,0');             // [1, 0]
- * parseCudaVisibleDevices('GPU-18ef14e9');    // [3] (abbreviated UUID)
- * parseCudaVisibleDevices('0,0');             // [] (duplicates: CUDA sees no device)
- * parseCudaVisibleDevices('1,foo,0');         // [1] (an invalid entry ends the list)
- * ```
+ * @internal
  */
-export function parseCudaVisibleDevices(cudaVisibleDevices?: string | null): NvmlIndex[] {
+export function visibleIndices(cudaVisibleDevices: string | null | undefined, gpus: () => readonly VisibleGpu[]): NvmlIndex[] {
   const value = resolveArgument(cudaVisibleDevices);
   const order = (process.env.CUDA_DEVICE_ORDER ?? 'FASTEST_FIRST').toUpperCase();
   const key = `${order}\u0000${value ?? '\u0001unset'}`;
   const cached = cache.get(key);
   if (cached !== undefined) return cached.map((index) => (typeof index === 'number' ? index : [index[0], index[1]]));
-  const devices = PhysicalDevice.all();
-  let result: Array<PhysicalDevice | MigDevice> | null = null;
+  const devices = gpus();
+  let result: Visible[] | null = null;
   const needsCuda = order !== 'PCI_BUS_ID' && devices.length > 1 && (value === null || /^\s*[+-]?\d/.test(value));
   if (needsCuda) {
     const uuids = cudaDriverUuids(value);
@@ -156,19 +159,4 @@ export function parseCudaVisibleDevices(cudaVisibleDevices?: string | null): Nvm
   });
   cache.set(key, indices);
   return indices.map((index) => (typeof index === 'number' ? index : [index[0], index[1]]));
-}
-
-/**
- * The full UUIDs of the devices `CUDA_VISIBLE_DEVICES` selects, comma-joined (`''` when none).
- *
- * @example
- * ```ts
- * normalizeCudaVisibleDevices('1,0'); // 'GPU-…,GPU-…'
- * ```
- */
-export function normalizeCudaVisibleDevices(cudaVisibleDevices?: string | null): string {
-  return parseCudaVisibleDevices(cudaVisibleDevices)
-    .map((index) => Device.fromIndex(index).uuid())
-    .filter((uuid): uuid is string => !isNA(uuid))
-    .join(',');
 }

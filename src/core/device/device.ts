@@ -21,7 +21,8 @@ import type {
   ThroughputInfo,
   UtilizationRates,
 } from '../snapshot-types.js';
-import { cudaRuntimeVersion } from './cuda-runtime.js';
+import { cudaRuntimeVersion } from '../native/cudart.js';
+import { visibleIndices, type NvmlIndex } from './cuda-visible-devices.js';
 import { normalizeBusId, uuidMatches } from './lookup.js';
 import { nvmlQuery } from './nvml-query.js';
 import { NvlinkMeter, meanThroughput, sumThroughput } from './nvlink.js';
@@ -1111,6 +1112,35 @@ function physicalDevices(): PhysicalDevice[] {
   return Device.physicalDevices();
 }
 
-// A cycle that is safe: the parser uses the Device classes only when its functions are called,
-// never while its module is evaluated.
-import { normalizeCudaVisibleDevices, parseCudaVisibleDevices } from './cuda-visible-devices.js';
+/**
+ * The NVML indices of the devices `CUDA_VISIBLE_DEVICES` makes visible, in CUDA order:
+ * numbers for GPUs, `[parent, mig]` for a MIG device.
+ *
+ * @param cudaVisibleDevices - the value to parse; omitted: the environment's; `null`: unset (all).
+ *
+ * @example
+ * ```ts
+ * parseCudaVisibleDevices('1,0');             // [1, 0]
+ * parseCudaVisibleDevices('GPU-18ef14e9');    // [3] (abbreviated UUID)
+ * parseCudaVisibleDevices('0,0');             // [] (duplicates: CUDA sees no device)
+ * parseCudaVisibleDevices('1,foo,0');         // [1] (an invalid entry ends the list)
+ * ```
+ */
+export function parseCudaVisibleDevices(cudaVisibleDevices?: string | null): NvmlIndex[] {
+  return visibleIndices(cudaVisibleDevices, physicalDevices);
+}
+
+/**
+ * The full UUIDs of the devices `CUDA_VISIBLE_DEVICES` selects, comma-joined (`''` when none).
+ *
+ * @example
+ * ```ts
+ * normalizeCudaVisibleDevices('1,0'); // 'GPU-…,GPU-…'
+ * ```
+ */
+export function normalizeCudaVisibleDevices(cudaVisibleDevices?: string | null): string {
+  return parseCudaVisibleDevices(cudaVisibleDevices)
+    .map((index) => Device.fromIndex(index).uuid())
+    .filter((uuid): uuid is string => !isNA(uuid))
+    .join(',');
+}

@@ -3,9 +3,9 @@
  *
  * @module
  */
-export { Device, PhysicalDevice, MigDevice, CudaDevice, CudaMigDevice } from './device.js';
+export { Device, PhysicalDevice, MigDevice, CudaDevice, CudaMigDevice, parseCudaVisibleDevices, normalizeCudaVisibleDevices } from './device.js';
 export { nvmlQuery } from './nvml-query.js';
 export { normalizeBusId } from './lookup.js';
 export type { GpuProcessMap } from './processes.js';
 export type { SnapshotGroup, SnapshotOptions } from './snapshot-options.js';
-export { parseCudaVisibleDevices, normalizeCudaVisibleDevices, invalidateCudaVisibleDevicesCache, type NvmlIndex } from './cuda-visible-devices.js';
+export { invalidateCudaVisibleDevicesCache, type NvmlIndex } from './cuda-visible-devices.js';

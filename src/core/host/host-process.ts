@@ -12,13 +12,13 @@ import { NA, isNA, type Maybe } from '../na.js';
 import { bytes2human, timedelta2human } from '../units.js';
 import { commandJoin } from './command-join.js';
 import {
-  getHostPlatform,
   type HostPlatform,
   type ProcessIds,
   type ProcessMemoryInfo,
   type ProcessStat,
   type ProcessStatusInfo,
 } from './platform.js';
+import { getHostPlatform } from './current-platform.js';
 import { pyRound } from './round.js';
 import { usernameFromUid } from './users.js';
 

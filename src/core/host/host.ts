@@ -9,7 +9,8 @@ import * as os from 'node:os';
 
 import { NA, type Maybe } from '../na.js';
 import type { HostSnapshot, SwapMemoryInfo, VirtualMemoryInfo } from '../snapshot-types.js';
-import { cpuBusyTime, cpuTotalTime, getHostPlatform, type CpuStat, type CpuTimes } from './platform.js';
+import { getHostPlatform } from './current-platform.js';
+import { cpuBusyTime, cpuTotalTime, type CpuStat, type CpuTimes } from './platform.js';
 import { pyRound } from './round.js';
 import { usernameFromUid } from './users.js';
 

@@ -62,22 +62,20 @@ export {
   type NetIoCounters,
 } from './io.js';
 export { clearUsernameCache, parsePasswd, usernameFromUid, type UsernameLookupOptions } from './users.js';
+export { createGenericPlatform } from './generic.js';
+export { createLinuxPlatform } from './linux.js';
+export { getHostPlatform, setHostPlatform } from './current-platform.js';
 export {
   cpuBusyTime,
   cpuTotalTime,
-  createGenericPlatform,
-  createLinuxPlatform,
-  getHostPlatform,
-  setHostPlatform,
   type CpuStat,
   type CpuTimes,
   type HostPlatform,
-  type LinuxPlatformOptions,
   type MemoryStat,
   type ProcessIds,
   type ProcessMemoryInfo,
   type ProcessStat,
   type ProcessStatusInfo,
 } from './platform.js';
-export { nodeProcReader, parseAuxv, parseEnvironBlock, type ProcReader } from './linux.js';
+export { nodeProcReader, parseAuxv, parseEnvironBlock, type LinuxPlatformOptions, type ProcReader } from './linux.js';
 export { pyRound, roundPercent } from './round.js';

@@ -6,18 +6,14 @@
  *
  * Two implementations exist: {@link createLinuxPlatform} (`/proc`, the real one) and
  * {@link createGenericPlatform} (Node's `os` module: memory, CPU times, load, uptime; no
- * per-process facts). {@link getHostPlatform} picks one by `process.platform` on first use;
- * nothing is read at import time.
+ * per-process facts). `current-platform.ts` picks one by `process.platform` on first use;
+ * nothing is read at import time. This module holds only the interface, so the
+ * implementations import it and it imports none of them.
  *
  * @module
  */
-import { createGenericPlatform } from './generic.js';
-import { createLinuxPlatform } from './linux.js';
 import type { Maybe } from '../na.js';
 import type { SwapMemoryInfo, VirtualMemoryInfo } from '../snapshot-types.js';
-
-export { createGenericPlatform } from './generic.js';
-export { createLinuxPlatform, nodeProcReader, parseAuxv, type LinuxPlatformOptions } from './linux.js';
 
 /**
  * System-wide CPU times in seconds since boot (psutil's `scputimes`). Fields the platform does
@@ -198,38 +194,4 @@ export interface HostPlatform {
   processExe(pid: number): string;
   /** Memory figures in bytes. */
   processMemory(pid: number): ProcessMemoryInfo;
-}
-
-let current: HostPlatform | undefined;
-
-/**
- * The platform in use: Linux `/proc` on Linux, the `os`-module fallback elsewhere. Chosen on
- * first call, never at import.
- *
- * @example
- * ```ts
- * getHostPlatform().id; // 'linux'
- * ```
- */
-export function getHostPlatform(): HostPlatform {
-  if (current === undefined) {
-    current = process.platform === 'linux' ? createLinuxPlatform() : createGenericPlatform();
-  }
-  return current;
-}
-
-/**
- * Replaces the platform (tests inject fakes here); `undefined` restores the default choice.
- * Returns the previous platform so a test can put it back.
- *
- * @example
- * ```ts
- * const previous = setHostPlatform(createLinuxPlatform({ reader: fakeReader }));
- * try { ... } finally { setHostPlatform(previous); }
- * ```
- */
-export function setHostPlatform(platform: HostPlatform | undefined): HostPlatform | undefined {
-  const previous = current;
-  current = platform;
-  return previous;
 }

@@ -11,7 +11,7 @@ import {
   setHostPlatform,
   type ProcReader,
 } from '../../../src/core/host/index.js';
-import { parseAuxv } from '../../../src/core/host/platform.js';
+import { parseAuxv } from '../../../src/core/host/linux.js';
 
 type Entry = string | Buffer | { errno: string };
 

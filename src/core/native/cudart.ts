@@ -1,6 +1,7 @@
 /**
  * The CUDA runtime version, read from libcudart through koffi (`cudaRuntimeGetVersion` creates
- * no CUDA context, so it is safe in-process).
+ * no CUDA context, so it is safe in-process). Part of `core/native`: the C libraries other than
+ * NVML (libc, libcuda, libcudart).
  *
  * @module
  */
