@@ -4,7 +4,9 @@
 //  - dist/bin: the three command-line entry points, one ES module each plus shared chunks (the
 //    monitor is a lazily loaded chunk);
 //  - dist/bundle/index.js: the package's root entry (package.json "exports" points there; the
-//    type declarations stay in dist/*.d.ts).
+//    type declarations stay in dist/*.d.ts);
+//  - next to both, cuda-device-uuids.js: the child program core/native/cuda-driver.ts runs (it
+//    looks for it beside the module that spawns it).
 // Runtime dependencies stay external: they are installed next to the package.
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
@@ -33,4 +35,7 @@ await Promise.all([
     splitting: true,
   }),
   build({ ...common, entryPoints: ['dist/index.js'], outfile: path.join(root, 'dist/bundle/index.js') }),
+  ...['dist/bin', 'dist/bundle'].map((dir) =>
+    build({ ...common, entryPoints: ['dist/core/native/cuda-device-uuids.js'], outfile: path.join(root, dir, 'cuda-device-uuids.js') }),
+  ),
 ]);

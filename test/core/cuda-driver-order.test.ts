@@ -47,6 +47,16 @@ describe('CUDA order from the CUDA driver', () => {
     expect(parse('0,1', { ...cudaEnv, CUDA_DEVICE_ORDER: 'PCI_BUS_ID' })).toEqual([0, 1]);
   });
 
+  it('the command line asks the driver too (its bundle has the child program beside it)', () => {
+    const base = fakeNvmlEnv(writeScenario(eight));
+    delete base.CUDA_DEVICE_ORDER;
+    const env = { ...base, ...cudaEnv, CUDA_VISIBLE_DEVICES: '0,1' };
+    const result = spawnSync(process.execPath, [path.join(root, 'bin', 'nvitop.js'), '--json', '-ov'], { env, encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    const doc = JSON.parse(result.stdout) as { devices: { index: number }[] };
+    expect(doc.devices.map((d) => d.index)).toEqual([2, 5]);
+  });
+
   it('without a CUDA driver, integers follow the PCI order', () => {
     expect(parse('0,1', { LD_LIBRARY_PATH: '' })).toEqual([0, 1]);
     expect(parse('0,1', { ...cudaEnv, NVITOP_FAKE_CUDA_UUIDS: undefined })).toEqual([0, 1]);

@@ -11,15 +11,12 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Where the child program is: next to this module in `dist/core/native/`, or, from the bundled
- * entries (`dist/bundle/`, `dist/bin/`), one folder up.
+ * Where the child program is: next to this module (tsc puts both in `dist/core/native/`; the
+ * bundler writes a copy beside each bundle, `dist/bundle/` and `dist/bin/`).
  */
 function childProgram(): string | null {
-  for (const relative of ['./cuda-device-uuids.js', '../core/native/cuda-device-uuids.js']) {
-    const candidate = fileURLToPath(new URL(relative, import.meta.url));
-    if (existsSync(candidate)) return candidate;
-  }
-  return null;
+  const candidate = fileURLToPath(new URL('./cuda-device-uuids.js', import.meta.url));
+  return existsSync(candidate) ? candidate : null;
 }
 
 /**
