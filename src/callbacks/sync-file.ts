@@ -9,6 +9,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import { makeDirectory } from '../core/make-directory.js';
+
 /** Distinguishes temporary files of rewrites made by this process. */
 let tmpCounter = 0;
 
@@ -62,7 +64,7 @@ export class BufferedFile {
   constructor(filePath: string, options: BufferedFileOptions = {}) {
     this.path = filePath;
     this.#fsync = options.fsync ?? false;
-    fs.mkdirSync(path.dirname(filePath), { recursive: true });
+    makeDirectory(path.dirname(filePath)); // never Node's recursive mkdir: it spins under /proc
     this.#fd = fs.openSync(filePath, options.flags ?? 'a');
   }
 
