@@ -16,6 +16,7 @@ export { HostProcess, commandJoin } from './host/index.js';
 export {
   NvmlError,
   NvmlLibraryNotFoundError,
+  type DamagedLibrary,
   NvmlFunctionNotFoundError,
   NvmlUninitializedError,
   NvmlInvalidArgumentError,

@@ -111,25 +111,44 @@ export class NvmlResetTypeNotSupportedError extends defineCodeError(30) {}
 /** `NVML_ERROR_UNKNOWN` (999): an internal driver error. */
 export class NvmlUnknownError extends defineCodeError(999) {}
 
+/** A library file that was found but refused before loading, and why. */
+export interface DamagedLibrary {
+  /** The file. */
+  readonly path: string;
+  /** What is wrong with it, e.g. `'truncated: 20000 bytes, a loadable segment ends at byte 58304'`. */
+  readonly problem: string;
+}
+
 /**
  * `NVML_ERROR_LIBRARY_NOT_FOUND` (12): the NVML shared library could not be loaded. The message
- * names the paths that were tried and what to install.
+ * names the paths that were tried and what to install; a file that was found but is truncated or
+ * corrupt (refused before `dlopen`, which would crash on it) is named with its problem.
  */
 export class NvmlLibraryNotFoundError extends NvmlError {
   /** The library names or paths that were tried, in order. */
   readonly searchedPaths: readonly string[];
+  /** Files that were found but refused as damaged (see {@link DamagedLibrary}). */
+  readonly damaged: readonly DamagedLibrary[];
 
-  constructor(searchedPaths: readonly string[], reasons: readonly string[] = []) {
+  constructor(searchedPaths: readonly string[], reasons: readonly string[] = [], damaged: readonly DamagedLibrary[] = []) {
     const tried = searchedPaths.join(', ');
     const hint =
       process.platform === 'linux' || process.platform === 'win32'
         ? 'Install the NVIDIA driver (it provides libnvidia-ml.so.1 / nvml.dll), or set NVITOP_NVML_LIBRARY to the library\'s path.'
         : `NVML is not available on ${process.platform}; NVIDIA ships it for Linux and Windows only.`;
+    const first = damaged[0];
+    const message =
+      first === undefined
+        ? `NVIDIA Management Library (NVML) not found (tried: ${tried}). ${hint}`
+        : `The NVML library ${first.path} is truncated or corrupt (${first.problem}), so it was not loaded` +
+          `${damaged.length > 1 ? ` (nor ${damaged.length - 1} other damaged ${damaged.length > 2 ? 'copies' : 'copy'})` : ''}. ` +
+          'Reinstall the NVIDIA driver, or set NVITOP_NVML_LIBRARY to an intact copy of libnvidia-ml.so.1.';
     super(12, {
-      message: `NVIDIA Management Library (NVML) not found (tried: ${tried}). ${hint}`,
+      message,
       cause: reasons.length > 0 ? new Error(reasons.join('; ')) : undefined,
     });
     this.searchedPaths = searchedPaths;
+    this.damaged = damaged;
   }
 }
 

@@ -6,7 +6,8 @@
  */
 import koffi, { type LibraryHandle } from 'koffi';
 import path from 'node:path';
-import { NvmlError, NvmlFunctionNotFoundError, NvmlLibraryNotFoundError, nvmlErrorFromCode } from './errors.js';
+import { checkSharedLibrary, locateSharedLibrary } from './elf.js';
+import { NvmlError, NvmlFunctionNotFoundError, NvmlLibraryNotFoundError, nvmlErrorFromCode, type DamagedLibrary } from './errors.js';
 import { PROTOTYPES, VERSIONED } from './symbols.js';
 import { NVML_ERROR_FUNCTION_NOT_FOUND, NVML_SUCCESS } from './return-codes.js';
 // Registers the struct and handle types that the prototypes name.
@@ -35,6 +36,22 @@ export function libraryCandidates(env: NodeJS.ProcessEnv = process.env, platform
   return candidates;
 }
 
+/**
+ * What is wrong with the file `candidate` names (a path, or the file the loader would pick for a
+ * bare name), or null when it looks loadable or cannot be found or read (then `dlopen` reports).
+ */
+function damageOf(candidate: string): DamagedLibrary | null {
+  const file = candidate.includes('/') ? candidate : locateSharedLibrary(candidate);
+  if (file === null) return null;
+  let problem: string | null;
+  try {
+    problem = checkSharedLibrary(file);
+  } catch {
+    return null;
+  }
+  return problem === null ? null : { path: file, problem };
+}
+
 /** One loaded NVML library with its lazily resolved symbols. */
 class NvmlLibrary {
   private lib: LibraryHandle | null = null;
@@ -49,13 +66,24 @@ class NvmlLibrary {
   /** Functions found missing (FunctionNotFound), in order of discovery. */
   readonly unknownFunctions = new Set<string>();
 
-  /** Loads the library (once); throws {@link NvmlLibraryNotFoundError} when none loads. */
+  /**
+   * Loads the library (once); throws {@link NvmlLibraryNotFoundError} when none loads. On Linux
+   * each candidate file is checked first (see `elf.ts`): `dlopen` of a truncated library dies of
+   * SIGBUS, so a damaged file is refused and the next candidate tried.
+   */
   load(): LibraryHandle {
     if (this.lib !== null) return this.lib;
     if (this.loadError !== null) throw this.loadError;
     const candidates = libraryCandidates();
     const reasons: string[] = [];
+    const damaged: DamagedLibrary[] = [];
     for (const candidate of candidates) {
+      const problem = process.platform === 'linux' ? damageOf(candidate) : null;
+      if (problem !== null) {
+        damaged.push(problem);
+        reasons.push(`${candidate}: ${problem.path} is damaged (${problem.problem})`);
+        continue;
+      }
       try {
         this.lib = koffi.load(candidate);
         this.loadedFrom = candidate;
@@ -64,7 +92,7 @@ class NvmlLibrary {
         reasons.push(`${candidate}: ${(error as Error).message}`);
       }
     }
-    this.loadError = new NvmlLibraryNotFoundError(candidates, reasons);
+    this.loadError = new NvmlLibraryNotFoundError(candidates, reasons, damaged);
     throw this.loadError;
   }
 
