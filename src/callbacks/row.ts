@@ -47,3 +47,8 @@ export function checkReserved(key: string, reserved: readonly string[]): void {
 export function isoTime(ms: number): string {
   return new Date(ms).toISOString();
 }
+
+/** Checks a log file path: a non-empty string. */
+export function checkLogPath(path: unknown): void {
+  if (typeof path !== 'string' || path.length === 0) throw new InvalidInputError('log file path', path, 'a file path (a non-empty string)');
+}

@@ -7,6 +7,7 @@
  * @module
  */
 import { InvalidInputError, StateError } from '../core/index.js';
+import { checkOptions, is } from '../core/options.js';
 import type { CollectedMetrics } from './buffer.js';
 
 /**
@@ -215,11 +216,22 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
+/** What {@link BackgroundOptions} accepts. @internal */
+export const BACKGROUND_RULES = {
+  interval: is.number({ above: 0, unit: 'seconds' }),
+  onStart: is.func,
+  onStop: is.func,
+  tag: is.string({ nonEmpty: true }),
+  start: is.boolean,
+  perInterval: is.boolean,
+};
+
 /**
  * Checks the arguments and starts a background loop over `collector`'s detached collection.
  *
- * @throws {@link InvalidInputError} for an `onCollect` that is not a function, or an interval
- *   that is not a number > 0.
+ * @throws {@link InvalidInputError} for an `onCollect` that is not a function, options that are
+ *   not an object, or a value of the wrong type or range (an interval that is not a number > 0);
+ *   {@link UnknownOptionError} for an unknown option.
  * @internal
  */
 export function startBackground<C>(
@@ -230,12 +242,9 @@ export function startBackground<C>(
   options: BackgroundOptions<C>,
 ): BackgroundCollection<C> {
   if (typeof onCollect !== 'function') throw new InvalidInputError('onCollect', onCollect, 'a function');
+  checkOptions('daemonize', options, BACKGROUND_RULES);
   const interval = options.interval ?? defaultInterval;
-  if (typeof interval !== 'number' || !Number.isFinite(interval) || interval <= 0) {
-    throw new InvalidInputError('interval', interval, 'a number of seconds > 0');
-  }
   const tag = options.tag ?? 'metrics-daemon';
-  if (typeof tag !== 'string' || tag.length === 0) throw new InvalidInputError('tag', tag, 'a non-empty string');
   const handle = new BackgroundCollection(onCollect, collector, detached(tag), interval, options);
   if (options.start !== false) handle.start();
   return handle;

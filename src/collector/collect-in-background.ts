@@ -4,7 +4,8 @@
  * @module
  */
 import { InvalidInputError } from '../core/index.js';
-import type { BackgroundCollection, BackgroundOptions, OnCollect } from './background.js';
+import { checkOptions } from '../core/options.js';
+import { BACKGROUND_RULES, type BackgroundCollection, type BackgroundOptions, type OnCollect } from './background.js';
 import { ResourceMetricCollector } from './collector.js';
 
 /**
@@ -22,8 +23,9 @@ import { ResourceMetricCollector } from './collector.js';
  * nothing keeps going), and the interval is used as given (nvitop caps it at the collector's).
  *
  * @param collector - default: a new collector of every device and this process's descendants.
- * @throws {@link InvalidInputError} for an `onCollect` that is not a function or an interval
- *   that is not a number > 0.
+ * @throws {@link InvalidInputError} for an `onCollect` that is not a function, options that are
+ *   not an object, an interval that is not a number > 0, or a collector that is not one;
+ *   {@link UnknownOptionError} for an unknown option.
  *
  * @example
  * ```ts
@@ -45,5 +47,9 @@ export function collectInBackground(
   options: BackgroundOptions<ResourceMetricCollector> = {},
 ): BackgroundCollection<ResourceMetricCollector> {
   if (typeof onCollect !== 'function') throw new InvalidInputError('onCollect', onCollect, 'a function');
+  checkOptions('collectInBackground', options, BACKGROUND_RULES); // before a default collector asks NVML
+  if (collector !== undefined && !(collector instanceof ResourceMetricCollector)) {
+    throw new InvalidInputError('collector', collector, 'a ResourceMetricCollector (or nothing for a default one)');
+  }
   return (collector ?? new ResourceMetricCollector()).daemonize(onCollect, options);
 }

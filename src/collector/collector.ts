@@ -15,6 +15,7 @@ import {
   type DeviceSnapshot,
   type GpuProcess,
 } from '../core/index.js';
+import { checkOptions, is } from '../core/options.js';
 import { MetricBuffer, type CollectedMetrics, type Sample } from './buffer.js';
 import { systemClock, type CollectorClock } from './clock.js';
 import { DescendantFilter } from './descendants.js';
@@ -95,6 +96,16 @@ interface ScopedProcess {
 
 const NOT_STARTED = 'Resource metric collector has not been started yet.';
 
+const COLLECTOR_RULES = {
+  devices: is.anyOf(is.instance(Device, 'a Device'), is.iterable),
+  rootPids: is.iterable,
+  interval: is.number({ above: 0, unit: 'seconds' }),
+  clock: is.custom('an object with monotonic() and epoch() methods', (v) => {
+    const clock = v as Partial<CollectorClock> | null;
+    return typeof clock === 'object' && clock !== null && typeof clock.monotonic === 'function' && typeof clock.epoch === 'function';
+  }),
+};
+
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
@@ -174,18 +185,17 @@ export class ResourceMetricCollector extends EventEmitter<CollectorEvents> {
   readonly #errorMemo = new Map<string, string>();
 
   /**
-   * @throws {@link InvalidInputError} for an interval that is not a number > 0, or a root PID
-   *   that is not a non-negative integer.
+   * @throws {@link InvalidInputError} for an options argument that is not an object, an
+   *   interval that is not a number > 0 (`null` included), devices that are not Device objects,
+   *   or a root PID that is not a non-negative integer; {@link UnknownOptionError} for an
+   *   unknown option.
    * @throws {@link NvmlLibraryNotFoundError} when `devices` is not given and NVML cannot be
    *   loaded.
    */
   constructor(options: ResourceMetricCollectorOptions = {}) {
     super();
-    const interval = options.interval ?? 1;
-    if (typeof interval !== 'number' || !Number.isFinite(interval) || interval <= 0) {
-      throw new InvalidInputError('interval', interval, 'a number of seconds > 0');
-    }
-    this.interval = interval;
+    checkOptions('ResourceMetricCollector', options, COLLECTOR_RULES);
+    this.interval = options.interval ?? 1;
     const rootPids = options.rootPids === undefined ? [process.pid] : [...options.rootPids];
     for (const pid of rootPids) {
       if (!Number.isSafeInteger(pid) || pid < 0) throw new InvalidInputError('root PID', pid, 'a non-negative integer process id');
@@ -195,6 +205,8 @@ export class ResourceMetricCollector extends EventEmitter<CollectorEvents> {
     this.clock = options.clock ?? systemClock;
     const given = options.devices;
     this.devices = given === undefined ? Device.all() : given instanceof Device ? [given] : [...given];
+    const notDevice = this.devices.find((device) => !(device instanceof Device));
+    if (notDevice !== undefined) throw new InvalidInputError('devices', notDevice, 'Device objects (from Device.all(), Device.cuda.all(), …)');
     const expanded = expandDevices(this.devices);
     this.allDevices = expanded.all;
     this.leafDevices = expanded.leaves;

@@ -63,6 +63,37 @@ export class InvalidInputError extends NvitopError {
   }
 }
 
+/**
+ * An options object has a key the function does not know (often a typo). The message names the
+ * key and, when one is close, the option that was probably meant.
+ *
+ * @example
+ * ```ts
+ * selectDevices({ minFreeMemmory: '20GiB' });
+ * // UnknownOptionError: Unknown option of selectDevices: 'minFreeMemmory' (did you mean 'minFreeMemory'?).
+ * ```
+ */
+export class UnknownOptionError extends InvalidInputError {
+  /** The unknown key. */
+  readonly option: string;
+  /** The known option it is closest to, if any is close. */
+  readonly suggestion: string | undefined;
+  /** Every option the function knows. */
+  readonly known: readonly string[];
+
+  constructor(where: string, option: string, known: readonly string[], suggestion?: string) {
+    const hint = suggestion === undefined ? `one of ${known.join(', ')}` : `'${suggestion}'`;
+    super(`option of ${where}`, option, suggestion === undefined ? `one of ${known.join(', ')}` : `'${suggestion}'`);
+    this.message =
+      suggestion === undefined
+        ? `Unknown option of ${where}: '${option}'. Known options: ${known.join(', ')}.`
+        : `Unknown option of ${where}: '${option}' (did you mean ${hint}?).`;
+    this.option = option;
+    this.suggestion = suggestion;
+    this.known = known;
+  }
+}
+
 /** Renders a value for an error message (`'abc'`, `42`, `undefined`, `[object]`). */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;

@@ -9,6 +9,7 @@ import type { Registry, RegistryContentType } from 'prom-client';
 import { promClient } from './prom.js';
 
 import { Device, InvalidInputError } from '../core/index.js';
+import { checkOptions, is } from '../core/options.js';
 import { ExporterFamilies } from './families.js';
 import { guessIpAddress } from './ip-address.js';
 import { checkExportable, collectSample, exportableDevices, type ExporterSample } from './sample.js';
@@ -50,12 +51,15 @@ export interface Exporter {
   close(): void;
 }
 
-function checkInterval(interval: number): number {
-  if (typeof interval !== 'number' || !Number.isFinite(interval) || interval < 0) {
-    throw new InvalidInputError('interval', interval, 'a number of seconds >= 0');
-  }
-  return interval;
-}
+const EXPORTER_RULES = {
+  registry: is.custom('a prom-client Registry', (v) => {
+    const registry = v as { registerMetric?: unknown; metrics?: unknown } | null;
+    return typeof registry === 'object' && registry !== null && typeof registry.registerMetric === 'function' && typeof registry.metrics === 'function';
+  }),
+  devices: is.iterable,
+  interval: is.number({ min: 0, unit: 'seconds' }),
+  hostname: is.string(),
+};
 
 /**
  * Registers nvitop-exporter's metrics (same names, units, labels and help texts) in `registry`.
@@ -63,7 +67,8 @@ function checkInterval(interval: number): number {
  * `interval`; label sets of processes that exited are dropped at the next collection.
  *
  * @throws {@link NvmlLibraryNotFoundError} (or another {@link NvmlError}) when NVML cannot be
- *   used and `devices` is not given; {@link InvalidInputError} for a bad interval or device.
+ *   used and `devices` is not given; {@link InvalidInputError} for a bad interval or device;
+ *   {@link UnknownOptionError} for an unknown option.
  * @example
  * ```ts
  * import express from 'express';
@@ -78,8 +83,9 @@ function checkInterval(interval: number): number {
  * ```
  */
 export function createExporter(options: ExporterOptions = {}): Exporter {
+  checkOptions('createExporter', options, EXPORTER_RULES);
   const registry = options.registry ?? (promClient().register as Registry<RegistryContentType>);
-  const interval = checkInterval(options.interval ?? 1.0);
+  const interval = options.interval ?? 1.0;
   const devices = [...(options.devices ?? exportableDevices())];
   checkExportable(devices);
   const hostname = options.hostname ?? guessIpAddress();

@@ -9,9 +9,10 @@ import * as fs from 'node:fs';
 
 import { InvalidInputError } from '../../core/errors.js';
 import { isNA } from '../../core/na.js';
+import { checkOptions, is } from '../../core/options.js';
 import { checkInterval } from '../auto-flush.js';
 import { SinkLifecycle } from '../lifecycle.js';
-import { checkReserved, checkStep, isoTime, metricEntries, resolveTime } from '../row.js';
+import { checkLogPath, checkReserved, checkStep, isoTime, metricEntries, resolveTime } from '../row.js';
 import type { MetricSink, MetricValue, Metrics } from '../sink.js';
 import { BufferedFile, truncateTornTail } from '../sync-file.js';
 import { parseCsv, readCsvHeader } from './csv-read.js';
@@ -107,8 +108,13 @@ export class CsvLogger implements MetricSink {
    * @param options - see {@link CsvLoggerOptions}.
    */
   constructor(path: string, options: CsvLoggerOptions = {}) {
+    checkLogPath(path);
+    checkOptions('new CsvLogger()', options, {
+      format: is.oneOf(['wide', 'long']),
+      flushIntervalMs: is.number({ min: 0, infinite: true, unit: 'milliseconds' }),
+      fsync: is.boolean,
+    });
     const format = options.format ?? 'wide';
-    if (format !== 'wide' && format !== 'long') throw new InvalidInputError('format', format, "'wide' or 'long'");
     const interval = checkInterval('flushIntervalMs', options.flushIntervalMs ?? 5000);
     this.format = format;
     this.tornBytesDropped = this.#adoptExisting(path);

@@ -5,9 +5,10 @@
  */
 
 import { isNA } from '../../core/na.js';
+import { checkOptions, is } from '../../core/options.js';
 import { checkInterval } from '../auto-flush.js';
 import { SinkLifecycle } from '../lifecycle.js';
-import { checkReserved, checkStep, isoTime, metricEntries, resolveTime } from '../row.js';
+import { checkLogPath, checkReserved, checkStep, isoTime, metricEntries, resolveTime } from '../row.js';
 import type { MetricSink, MetricValue, Metrics } from '../sink.js';
 import { BufferedFile, truncateTornTail } from '../sync-file.js';
 
@@ -70,6 +71,11 @@ export class JsonlLogger implements MetricSink {
    * @param options - see {@link JsonlLoggerOptions}.
    */
   constructor(path: string, options: JsonlLoggerOptions = {}) {
+    checkLogPath(path);
+    checkOptions('new JsonlLogger()', options, {
+      flushIntervalMs: is.number({ min: 0, infinite: true, unit: 'milliseconds' }),
+      fsync: is.boolean,
+    });
     const interval = checkInterval('flushIntervalMs', options.flushIntervalMs ?? 5000);
     this.tornBytesDropped = truncateTornTail(path);
     this.#file = new BufferedFile(path, { fsync: options.fsync ?? false });

@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { InvalidInputError } from '../../core/errors.js';
+import { checkOptions, is } from '../../core/options.js';
 import { isNA } from '../../core/na.js';
 import { checkInterval } from '../auto-flush.js';
 import { SinkLifecycle } from '../lifecycle.js';
@@ -108,6 +109,11 @@ export class SummaryWriter implements MetricSink {
     if (typeof logDir !== 'string' || logDir.length === 0) {
       throw new InvalidInputError('logDir', logDir, 'a folder path (a non-empty string)');
     }
+    checkOptions('new SummaryWriter()', options, {
+      flushSecs: is.number({ min: 0, infinite: true, unit: 'seconds' }),
+      filenameSuffix: is.string(),
+      fsync: is.boolean,
+    });
     const flushSecs = checkInterval('flushSecs', options.flushSecs ?? 10);
     this.logDir = logDir;
     this.#options = { ...options };

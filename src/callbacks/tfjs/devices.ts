@@ -73,6 +73,9 @@ export function resolveDevices(devices: number | Iterable<GpuSpec> | undefined):
   if (typeof devices === 'number' && (!Number.isSafeInteger(devices) || devices < 0)) {
     throw new InvalidInputError('GpuStatsLogger devices', devices, 'a device count >= 0, or a list of CUDA ordinals, "/gpu:N" names or Device objects');
   }
+  if (typeof devices === 'number' && devices > visible.length) {
+    throw new InvalidInputError('GpuStatsLogger devices', devices, `a device count of at most ${visible.length} (the CUDA-visible devices)`);
+  }
   const specs: GpuSpec[] = typeof devices === 'number' ? Array.from({ length: devices }, (_, i) => i) : [...devices];
   const ordinals = new Set<number>();
   const objects: Device[] = [];

@@ -5,7 +5,8 @@
  * @module
  */
 import { InvalidInputError, NA, isNA, type Maybe } from '../../core/index.js';
-import { createSink, type MetricSink, type Metrics, type SinkTarget } from '../sink.js';
+import { checkOptions, is } from '../../core/options.js';
+import { createSink, isMetricSink, type MetricSink, type Metrics, type SinkTarget } from '../sink.js';
 import { resolveDevices, type GpuSpec, type LoggedDevice } from './devices.js';
 
 const MiB = 1024 * 1024;
@@ -57,8 +58,8 @@ export interface GpuStatsLoggerOptions {
   /** `temperature.gpu (C)`. Default false. */
   readonly temperature?: boolean;
   /**
-   * Per-batch logging: `true` (default) every batch, a number `N` every `N`-th batch, `false`
-   * never. A logged batch gets the stats in its `logs` and one row in `sinks`.
+   * Per-batch logging: `true` (default) every batch, an integer `N >= 1` every `N`-th batch,
+   * `false` never. A logged batch gets the stats in its `logs` and one row in `sinks`.
    */
   readonly perBatch?: boolean | number;
   /**
@@ -109,6 +110,29 @@ interface Probe {
 }
 
 const num = (value: Maybe<number>): number => (isNA(value) ? Number.NaN : value);
+
+const isSinkTarget = (v: unknown): boolean => {
+  const one = (x: unknown): boolean => typeof x === 'function' || isMetricSink(x);
+  return Array.isArray(v) ? v.every(one) : one(v);
+};
+const SINKS = is.custom('a MetricSink (write/flush/close), a function, or a list of them', isSinkTarget);
+
+const LOGGER_RULES = {
+  devices: is.anyOf(is.integer({ min: 0 }), is.iterable),
+  memoryUtilization: is.boolean,
+  gpuUtilization: is.boolean,
+  intraStepTime: is.boolean,
+  interStepTime: is.boolean,
+  fanSpeed: is.boolean,
+  temperature: is.boolean,
+  perBatch: is.anyOf(is.boolean, is.integer({ min: 1 })),
+  perEpoch: is.boolean,
+  readIntervalMs: is.number({ min: 0, infinite: true, unit: 'milliseconds' }),
+  epochStatistic: is.oneOf(['mean', 'last']),
+  sinks: SINKS,
+  epochSinks: SINKS,
+  onError: is.func,
+};
 
 /**
  * Logs GPU statistics while a tfjs model trains: pass it in `model.fit(x, y, { callbacks })`.
@@ -186,6 +210,7 @@ export class GpuStatsLogger {
    * @param options - see {@link GpuStatsLoggerOptions}.
    */
   constructor(options: GpuStatsLoggerOptions = {}) {
+    checkOptions('new GpuStatsLogger()', options, LOGGER_RULES); // before anything is read or allocated
     const memoryUtilization = options.memoryUtilization ?? true;
     const gpuUtilization = options.gpuUtilization ?? true;
     const fanSpeed = options.fanSpeed ?? false;
@@ -211,17 +236,13 @@ export class GpuStatsLogger {
     this.#counts = new Uint32Array(keys.length);
     this.#lasts = new Float64Array(keys.length).fill(Number.NaN);
     const perBatch = options.perBatch ?? true;
-    this.#every = perBatch === false ? 0 : perBatch === true ? 1 : Math.max(1, Math.floor(perBatch));
+    this.#every = perBatch === false ? 0 : perBatch === true ? 1 : perBatch;
     this.#perEpoch = options.perEpoch ?? true;
     this.#epochMean = (options.epochStatistic ?? 'mean') === 'mean';
     this.#sink = options.sinks === undefined ? null : createSink(options.sinks);
     this.#epochSink = options.epochSinks === undefined ? null : createSink(options.epochSinks);
     this.#onError = options.onError ?? ((error) => this.#warnOnce(error));
-    const readIntervalMs = options.readIntervalMs ?? 100;
-    if (typeof readIntervalMs !== 'number' || !(readIntervalMs >= 0)) {
-      throw new InvalidInputError('readIntervalMs', readIntervalMs, 'a number of milliseconds >= 0');
-    }
-    this.#readIntervalMs = readIntervalMs;
+    this.#readIntervalMs = options.readIntervalMs ?? 100;
   }
 
   // --------------------------------------------------------------------- tfjs hooks (bound)
