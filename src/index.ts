@@ -22,6 +22,10 @@ export * from './callbacks/index.js';
 export * from './exporter/index.js';
 export {
   DeviceLock,
+  LockDirectoryError,
+  checkLockOwner,
+  describeLockHolder,
+  deviceLockHolders,
   DeviceWaitTimeoutError,
   NotEnoughDevicesError,
   compareRanked,
@@ -45,6 +49,7 @@ export {
   type DeviceIndex,
   type DeviceLockOptions,
   type LockOptions,
+  type LockHolder,
   type LockOwner,
   type LockRecord,
   type RankedCandidate,

@@ -54,4 +54,8 @@ export interface SelectionCandidate {
   readonly processes?: readonly CandidateProcess[];
   /** True when another live process holds this device's lock (see the `lock` option). */
   readonly locked?: boolean;
+  /** Who holds the lock, in words (with `locked`), for messages. */
+  readonly lockedBy?: string;
+  /** True when the GPU is lost (see `Device.isLost()`): never selected unless `includeLost`. */
+  readonly lost?: boolean;
 }

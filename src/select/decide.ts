@@ -2,7 +2,7 @@
  * The pure decision of {@link selectDevices}: which candidates fit, in which order, under which
  * output format. No NVML, no I/O: unit-testable with plain records.
  *
- * Rules (nvitop's `select_devices`):
+ * Rules (nvitop's `select_devices`, plus: a lost GPU is rejected unless `includeLost`):
  * 1. With `freeAccounts`, the accounted users' GPU memory moves from used to free. Arithmetic
  *    with NA gives NaN, as `NA + 0` does in Python, so an unknown free memory fails the memory
  *    constraints once accounts are given.
@@ -26,11 +26,12 @@ import type { CandidateProcess, SelectionCandidate } from './candidate.js';
 import type { SelectFormat, SelectionCriteria } from './options.js';
 
 /**
- * A reason a candidate did not fit. `locked`: another process holds it; `uuid`: the `'uuid'`
- * format was asked for and the device has no UUID (a lost GPU: `N/A` in `CUDA_VISIBLE_DEVICES`
- * would hide every device after it, so it is left out).
+ * A reason a candidate did not fit. `lost`: the GPU is lost and `includeLost` was not given;
+ * `locked`: another process holds it; `uuid`: the `'uuid'` format was asked for and the device
+ * has no UUID (`N/A` in `CUDA_VISIBLE_DEVICES` would hide every device after it, so it is left
+ * out).
  */
-export type ConstraintName = 'locked' | 'uuid' | 'minFreeMemory' | 'minTotalMemory' | 'maxGpuUtilization' | 'maxMemoryUtilization';
+export type ConstraintName = 'lost' | 'locked' | 'uuid' | 'minFreeMemory' | 'minTotalMemory' | 'maxGpuUtilization' | 'maxMemoryUtilization';
 
 /** A candidate that fits, with the values it was judged on. */
 export interface RankedCandidate<C extends SelectionCandidate = SelectionCandidate> {
@@ -107,6 +108,7 @@ function judge<C extends SelectionCandidate>(candidate: C, criteria: SelectionCr
     if (!strict) loosened += 1;
     if (!loose) failed.push(name);
   };
+  if (candidate.lost === true && !criteria.includeLost) failed.push('lost');
   if (candidate.locked === true) failed.push('locked');
   if (criteria.format === 'uuid' && isNA(candidate.uuid)) failed.push('uuid');
   const { minFreeMemory, minTotalMemory, maxGpuUtilization, maxMemoryUtilization } = criteria;

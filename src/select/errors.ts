@@ -65,3 +65,34 @@ export class DeviceWaitTimeoutError extends NotEnoughDevicesError {
     this.attempts = details.attempts;
   }
 }
+
+/**
+ * The lock folder cannot be used: it cannot be created or written (EACCES, EROFS, ENOTDIR, a
+ * path under `/proc`), it is not a folder, or users other than a lock's owner could delete
+ * locks from it (group- or world-writable without the sticky bit). The message names the
+ * folder, the problem and what to do; `nvisel` exits with status 5.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   useDevices({ maxCount: 1, lock: { dir: '/readonly/locks' } });
+ * } catch (error) {
+ *   if (error instanceof LockDirectoryError) console.error(error.folder, error.reason);
+ * }
+ * ```
+ */
+export class LockDirectoryError extends NvitopError {
+  /** The folder. */
+  readonly folder: string;
+  /** The system error code (`'EACCES'`, `'EROFS'`, …), or `'EUNSAFE'` / `'ENOTDIR'` for the checks of this package. */
+  readonly reason: string;
+
+  constructor(folder: string, reason: string, problem: string, options?: { cause?: unknown }) {
+    super(
+      `Cannot use the GPU lock folder ${folder}: ${problem}. Set NVITOP_LOCK_DIR (or the lock option's dir) to a folder that every user of these GPUs can write, for example one made with 'mkdir -m 1777 /var/tmp/nvitop-locks'.`,
+      options,
+    );
+    this.folder = folder;
+    this.reason = reason;
+  }
+}

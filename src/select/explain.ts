@@ -5,8 +5,13 @@
  * @module
  */
 import { bytes2human } from '../core/index.js';
+import type { SelectionCandidate } from './candidate.js';
 import type { ConstraintName, SelectionDecision } from './decide.js';
 import type { SelectionCriteria } from './options.js';
+
+function displayIndex(index: SelectionCandidate['index']): string {
+  return typeof index === 'number' ? String(index) : `${index[0]}:${index[1]}`;
+}
 
 /** How many devices one constraint rejected. */
 export interface UnmetConstraint {
@@ -21,10 +26,12 @@ export interface UnmetConstraint {
 /** Names to print for constraints (defaults: the option names, e.g. `minFreeMemory`). */
 export type ConstraintLabels = Partial<Record<ConstraintName | 'minCount', string>>;
 
-const ORDER: readonly ConstraintName[] = ['locked', 'uuid', 'minFreeMemory', 'minTotalMemory', 'maxGpuUtilization', 'maxMemoryUtilization'];
+const ORDER: readonly ConstraintName[] = ['lost', 'locked', 'uuid', 'minFreeMemory', 'minTotalMemory', 'maxGpuUtilization', 'maxMemoryUtilization'];
 
 function describe(constraint: ConstraintName, criteria: SelectionCriteria): string {
   switch (constraint) {
+    case 'lost':
+      return 'lost (GPU_IS_LOST: it fell off the bus or cannot be reached)';
     case 'locked':
       return 'locked by another process';
     case 'uuid':
@@ -60,7 +67,7 @@ export function unmetConstraints(decision: SelectionDecision, criteria: Selectio
   }));
 }
 
-const verb = (constraint: ConstraintName, n: number): string => (constraint === 'locked' ? (n === 1 ? 'is' : 'are') : n === 1 ? 'has' : 'have');
+const verb = (constraint: ConstraintName, n: number): string => (constraint === 'locked' || constraint === 'lost' ? (n === 1 ? 'is' : 'are') : n === 1 ? 'has' : 'have');
 
 /**
  * One sentence saying why fewer than `required` devices were selected, e.g.
@@ -83,6 +90,11 @@ export function explainShortfall(decision: SelectionDecision, criteria: Selectio
     message += ` Of ${decision.considered} ${noun(decision.considered)}, ${parts.join(', ')}.`;
     if (criteria.tolerance > 0) message += ` The tolerance of ${criteria.tolerance}% is applied.`;
   }
+  const lockedBy = decision.rejected.filter((r) => r.failed.includes('locked') && r.candidate.lockedBy !== undefined);
+  for (const { candidate } of lockedBy.slice(0, 4)) {
+    message += ` GPU ${displayIndex(candidate.index)} is ${candidate.lockedBy as string}.`;
+  }
+  if (lockedBy.length > 4) message += ` (${lockedBy.length - 4} more locked.)`;
   const migDropped = decision.migDropped.length;
   if (migDropped > 0) {
     message += ` ${migDropped} fitting ${noun(migDropped)} set aside by the MIG rule (a CUDA process sees at most one MIG device, and MIG and non-MIG devices do not mix).`;

@@ -8,7 +8,7 @@
  */
 import { GpuProcess, isNA, type Device } from '../core/index.js';
 import type { CandidateProcess, DeviceIndex, SelectionCandidate } from './candidate.js';
-import { deviceLockHolder } from './lock/index.js';
+import { describeLockHolder, deviceLockHolders } from './lock/index.js';
 
 /** A candidate backed by a live device. */
 export interface DeviceCandidate extends SelectionCandidate {
@@ -50,8 +50,9 @@ export function gatherCandidates(devices: Iterable<Device>, options: GatherOptio
         leaf.oneshot(() => {
           const memory = leaf.memoryInfo();
           const uuid = leaf.uuid();
-          const locked =
-            options.lockDir === undefined ? undefined : isNA(uuid) || deviceLockHolder(uuid, { dir: options.lockDir }) !== null;
+          const holders = options.lockDir === undefined || isNA(uuid) ? [] : deviceLockHolders(uuid, { dir: options.lockDir });
+          const locked = options.lockDir === undefined ? undefined : isNA(uuid) || holders.length > 0;
+          const holder = holders[0];
           return {
             device: leaf,
             index: copyIndex(leaf.index),
@@ -65,6 +66,8 @@ export function gatherCandidates(devices: Iterable<Device>, options: GatherOptio
             memoryUtilization: leaf.memoryUtilization(),
             ...(options.processes === true ? { processes: processesOf(leaf) } : {}),
             ...(locked === undefined ? {} : { locked }),
+            ...(holder === undefined ? {} : { lockedBy: describeLockHolder(holder) }),
+            lost: leaf.isLost(),
           };
         }),
       );

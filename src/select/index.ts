@@ -23,12 +23,15 @@ export {
   type Rejection,
   type SelectionDecision,
 } from './decide.js';
-export { DeviceWaitTimeoutError, NotEnoughDevicesError } from './errors.js';
+export { DeviceWaitTimeoutError, LockDirectoryError, NotEnoughDevicesError } from './errors.js';
 export { explainShortfall, unmetConstraints, type ConstraintLabels, type UnmetConstraint } from './explain.js';
 export { gatherCandidates, type DeviceCandidate, type GatherOptions } from './gather.js';
 export {
   DeviceLock,
+  checkLockOwner,
+  describeLockHolder,
   deviceLockHolder,
+  deviceLockHolders,
   ensureLockDirectory,
   heldDeviceLocks,
   lockDirectory,
@@ -38,6 +41,7 @@ export {
   releaseDeviceLocks,
   tryLockDevice,
   type DeviceLockOptions,
+  type LockHolder,
   type LockOwner,
   type LockRecord,
   type OwnerState,

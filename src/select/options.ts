@@ -5,6 +5,7 @@
  * @module
  */
 import { InvalidInputError, human2bytes } from '../core/index.js';
+import { checkOptions, is, type OptionSchema } from '../core/options.js';
 
 /** How selected devices are identified: NVML index, UUID string, or the device object. */
 export type SelectFormat = 'index' | 'uuid' | 'device';
@@ -59,6 +60,12 @@ export interface SelectDevicesOptions {
    * concurrent launchers never pick the same free GPU. `true` or {@link LockOptions}.
    */
   lock?: boolean | LockOptions | null;
+  /**
+   * Also consider lost GPUs (fallen off the bus: their handle or every query answers
+   * `GPU_IS_LOST`). Default false: a training job must never be handed a GPU it cannot use.
+   * (nvitop keeps them: its unknown memory passes the memory minimums, so a lost GPU ranks first.)
+   */
+  includeLost?: boolean;
 }
 
 /**
@@ -103,9 +110,43 @@ export interface SelectionCriteria {
   readonly freeAccounts: ReadonlySet<string>;
   /** Whether to rank the devices. */
   readonly sort: boolean;
+  /** Whether lost GPUs may be selected. */
+  readonly includeLost: boolean;
 }
 
 const FORMATS: readonly SelectFormat[] = ['index', 'uuid', 'device'];
+
+const LOCK_RULES: OptionSchema = {
+  dir: is.string({ nonEmpty: true }),
+  ownerPid: is.integer({ min: 1 }),
+};
+
+/** The options every selection entry point knows (see {@link SelectDevicesOptions}). @internal */
+export const SELECT_RULES: OptionSchema = {
+  format: is.oneOf(FORMATS),
+  forceIndex: is.boolean,
+  minCount: is.integer({ min: 0 }),
+  maxCount: is.nullable(is.integer({ min: 0 })),
+  minFreeMemory: is.nullable(is.size),
+  minTotalMemory: is.nullable(is.size),
+  maxGpuUtilization: is.nullable(is.number({ min: 0, unit: 'percent' })),
+  maxMemoryUtilization: is.nullable(is.number({ min: 0, unit: 'percent' })),
+  tolerance: is.number({ min: 0, max: 100, unit: 'percent' }),
+  freeAccounts: is.nullable(is.custom('an array of user names', (v) => Array.isArray(v) && v.every((name) => typeof name === 'string'))),
+  sort: is.boolean,
+  inherit: is.nullable(is.anyOf(is.boolean, is.string())),
+  lock: is.nullable(is.anyOf(is.boolean, is.object)),
+  includeLost: is.boolean,
+};
+
+/**
+ * Checks the `lock` option's object form (`{ dir?, ownerPid? }`).
+ *
+ * @internal
+ */
+export function checkLockOptions(where: string, lock: unknown): LockOptions {
+  return checkOptions<LockOptions>(`${where}({ lock })`, lock, LOCK_RULES);
+}
 
 function count(name: string, value: unknown): number {
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
@@ -132,10 +173,13 @@ function size(name: string, value: unknown): number | null {
 }
 
 /**
- * Validates options into {@link SelectionCriteria}: sizes through `human2bytes` (the one size
- * grammar), counts as non-negative integers, `maxCount >= minCount`.
+ * Validates options into {@link SelectionCriteria}: unknown keys are refused (with the closest
+ * known name), sizes go through `human2bytes` (the one size grammar), counts must be
+ * non-negative integers, `maxCount >= minCount`.
  *
- * @throws {@link InvalidInputError} naming the option and the bad value.
+ * @param where - the entry point named in messages.
+ * @throws {@link InvalidInputError} naming the option and the bad value;
+ *   {@link UnknownOptionError} for an unknown key.
  *
  * @example
  * ```ts
@@ -143,9 +187,9 @@ function size(name: string, value: unknown): number | null {
  * normalizeSelectOptions({ minFreeMemory: '8GB?' });               // throws: Invalid minFreeMemory: '8GB?' …
  * ```
  */
-export function normalizeSelectOptions(options: SelectDevicesOptions = {}): SelectionCriteria {
+export function normalizeSelectOptions(options: SelectDevicesOptions = {}, where = 'normalizeSelectOptions'): SelectionCriteria {
+  checkOptions(where, options, SELECT_RULES);
   const format = options.format ?? 'index';
-  if (!FORMATS.includes(format)) throw new InvalidInputError('format', format, "'index', 'uuid' or 'device'");
   const minCount = count('minCount', options.minCount ?? 0);
   const maxCount = options.maxCount === undefined || options.maxCount === null ? null : count('maxCount', options.maxCount);
   if (maxCount !== null && maxCount < minCount) {
@@ -153,9 +197,6 @@ export function normalizeSelectOptions(options: SelectDevicesOptions = {}): Sele
   }
   const tolerance = percent('tolerance', options.tolerance ?? 0) as number;
   const accounts = options.freeAccounts ?? [];
-  if (!Array.isArray(accounts) || accounts.some((account) => typeof account !== 'string')) {
-    throw new InvalidInputError('freeAccounts', accounts, 'an array of user names');
-  }
   return {
     format,
     forceIndex: options.forceIndex === true,
@@ -166,7 +207,8 @@ export function normalizeSelectOptions(options: SelectDevicesOptions = {}): Sele
     maxGpuUtilization: percent('maxGpuUtilization', options.maxGpuUtilization),
     maxMemoryUtilization: percent('maxMemoryUtilization', options.maxMemoryUtilization),
     tolerance,
-    freeAccounts: new Set(accounts as readonly string[]),
+    freeAccounts: new Set(accounts),
     sort: options.sort !== false,
+    includeLost: options.includeLost === true,
   };
 }

@@ -5,15 +5,14 @@
  *
  * @module
  */
-import { hostname } from 'node:os';
 import { Device, InvalidInputError } from '../core/index.js';
 import type { DeviceIndex } from './candidate.js';
 import { decideDevices, type Rejection, type SelectionDecision } from './decide.js';
 import { NotEnoughDevicesError } from './errors.js';
 import { explainShortfall, unmetConstraints, type ConstraintLabels } from './explain.js';
 import { gatherCandidates, type DeviceCandidate } from './gather.js';
-import { ensureLockDirectory, ownerState, tryLockDevice, type DeviceLock } from './lock/index.js';
-import { normalizeSelectOptions, type SelectDevicesOptions, type SelectFormat, type SelectionCriteria } from './options.js';
+import { checkLockOwner, ensureLockDirectory, tryLockDevice, type DeviceLock } from './lock/index.js';
+import { checkLockOptions, normalizeSelectOptions, type SelectDevicesOptions, type SelectFormat, type SelectionCriteria } from './options.js';
 
 /**
  * What {@link selectDevices} returns for a format: UUID strings for `'uuid'`, devices for
@@ -38,12 +37,16 @@ export interface SelectionOutcome {
 export interface SelectionRequest<O> {
   /** Explicit devices, or undefined for all (or the inherited ones). */
   readonly devices: Iterable<Device> | undefined;
-  /** The options. */
+  /** The options as given (not yet checked: undefined, or anything a caller passed). */
   readonly options: O;
 }
 
 /**
- * Splits `(devices?, options?)` arguments: the first one is the device list when it is iterable.
+ * Splits `(devices?, options?)` arguments. With two arguments the first is the device list
+ * (`null`/`undefined`: all); with one, it is the device list when it is iterable (not a
+ * string), else the options. The options themselves are checked by the caller.
+ *
+ * @throws {@link InvalidInputError} for a first of two arguments that is not a device list.
  *
  * @example
  * ```ts
@@ -52,34 +55,38 @@ export interface SelectionRequest<O> {
  */
 export function splitSelectArguments<O extends object>(args: readonly unknown[]): SelectionRequest<O> {
   const [first, second] = args;
-  if (first === undefined || first === null) return { devices: undefined, options: (second ?? {}) as O };
-  if (typeof first === 'object' && Symbol.iterator in first) {
-    return { devices: first as Iterable<Device>, options: (second ?? {}) as O };
+  const iterable = typeof first === 'object' && first !== null && Symbol.iterator in first;
+  if (args.length >= 2) {
+    if (first !== undefined && first !== null && !iterable) {
+      throw new InvalidInputError('devices', first, 'an array (or other iterable) of devices, null or undefined');
+    }
+    return { devices: (first ?? undefined) as Iterable<Device> | undefined, options: second as O };
   }
-  if (second !== undefined) throw new InvalidInputError('devices', String(first), 'an iterable of devices, null or undefined');
+  if (iterable) return { devices: first as Iterable<Device>, options: undefined as unknown as O };
   return { devices: undefined, options: first as O };
+}
+
+function checkedDevices(devices: Iterable<Device>): Device[] {
+  const list = [...devices];
+  const bad = list.find((device) => !(device instanceof Device));
+  if (bad !== undefined) throw new InvalidInputError('devices', bad, 'Device objects (from Device.all(), Device.fromIndex(), …)');
+  return list;
 }
 
 function resolveDevices(devices: Iterable<Device> | undefined, options: SelectDevicesOptions): Iterable<Device> {
   const inherit = options.inherit;
-  if (inherit === undefined || inherit === null || inherit === false) return devices ?? Device.all();
+  if (inherit === undefined || inherit === null || inherit === false) return devices === undefined ? Device.all() : checkedDevices(devices);
   if (devices !== undefined) throw new InvalidInputError('inherit', inherit, 'no inherit option when a device list is given');
-  if (inherit !== true && typeof inherit !== 'string') throw new InvalidInputError('inherit', inherit, 'true or a CUDA_VISIBLE_DEVICES string');
   return Device.fromCudaVisibleDevices(inherit === true ? undefined : inherit);
 }
 
-function lockOptions(options: SelectDevicesOptions): { dir?: string; ownerPid?: number } | null {
+function lockOptions(options: SelectDevicesOptions, where: string): { dir?: string; ownerPid?: number } | null {
   const lock = options.lock;
   if (lock === undefined || lock === null || lock === false) return null;
   if (lock === true) return {};
-  if (typeof lock === 'object') {
-    const pid = lock.ownerPid;
-    if (pid !== undefined && (!Number.isSafeInteger(pid) || pid <= 0 || ownerState({ pid, host: hostname() }) === 'gone')) {
-      throw new InvalidInputError('lock owner PID', pid, 'the PID of a running process');
-    }
-    return lock;
-  }
-  throw new InvalidInputError('lock', lock, 'true, false or { dir?, ownerPid? }');
+  const checked = checkLockOptions(where, lock);
+  if (checked.ownerPid !== undefined) checkLockOwner(checked.ownerPid);
+  return checked;
 }
 
 function identifierOf(candidate: DeviceCandidate, format: SelectFormat): DeviceIndex | string | Device {
@@ -124,18 +131,17 @@ function lockDown(decision: SelectionDecision<DeviceCandidate>, criteria: Select
  * Runs one selection over live devices without enforcing `minCount` (callers decide what a
  * shortfall means). Locks, when asked for, are taken for the selected devices.
  *
+ * @param where - the entry point named in error messages.
+ *
  * @example
  * ```ts
  * const outcome = runSelection(undefined, { minFreeMemory: '8GiB' });
  * outcome.identifiers; // [3, 6]
  * ```
  */
-export function runSelection(devices: Iterable<Device> | undefined, options: SelectDevicesOptions): SelectionOutcome {
-  if ((options as { wait?: unknown }).wait !== undefined) {
-    throw new InvalidInputError('wait', (options as { wait?: unknown }).wait, 'no wait option here: use waitForDevices() to wait');
-  }
-  const criteria = normalizeSelectOptions(options);
-  const lock = lockOptions(options);
+export function runSelection(devices: Iterable<Device> | undefined, options: SelectDevicesOptions = {}, where = 'selectDevices'): SelectionOutcome {
+  const criteria = normalizeSelectOptions(options, where);
+  const lock = lockOptions(options, where);
   if (criteria.maxCount === 0) {
     return { criteria, decision: decideDevices<DeviceCandidate>([], criteria), identifiers: [], locks: [] };
   }
@@ -199,7 +205,9 @@ export function selectDevices<F extends SelectFormat = 'index'>(
 ): SelectResult<F>;
 export function selectDevices(...args: unknown[]): unknown {
   const { devices, options } = splitSelectArguments<SelectDevicesOptions>(args);
-  const outcome = runSelection(devices, options);
+  const wait = (options as { wait?: unknown } | null | undefined)?.wait;
+  if (wait !== undefined) throw new InvalidInputError('wait', wait, 'no wait option here: use waitForDevices() to wait');
+  const outcome = runSelection(devices, options, 'selectDevices');
   const required = outcome.criteria.minCount;
   if (outcome.identifiers.length < required) {
     for (const lock of outcome.locks) lock.release();

@@ -4,11 +4,12 @@
  *
  * @module
  */
+import { checkOptions, is } from '../core/options.js';
 import type { DeviceIndex } from './candidate.js';
 import { runSelection, shortfallError, type SelectionOutcome } from './select-devices.js';
 import type { DeviceLock } from './lock/index.js';
-import type { SelectDevicesOptions } from './options.js';
-import { waitForSelection, type WaitForDevicesOptions } from './wait.js';
+import { SELECT_RULES, type SelectDevicesOptions } from './options.js';
+import { WAIT_RULES, waitForSelection, type WaitForDevicesOptions } from './wait.js';
 
 /** Options of {@link useDevices}: selection options with an `'index'` or `'uuid'` format. */
 export interface UseDevicesOptions extends Omit<SelectDevicesOptions, 'format' | 'forceIndex'> {
@@ -29,6 +30,14 @@ export interface UsedDevices {
   /** Releases the locks now. */
   release(): void;
 }
+
+const { format: _format, forceIndex: _forceIndex, ...SHARED_RULES } = SELECT_RULES;
+const USE_RULES = {
+  ...SHARED_RULES,
+  ...WAIT_RULES,
+  format: is.oneOf(['index', 'uuid']),
+  env: is.custom('an environment object such as process.env', (v) => typeof v === 'object' && v !== null && !Array.isArray(v)),
+};
 
 function apply(outcome: SelectionOutcome, env: NodeJS.ProcessEnv): UsedDevices {
   const identifiers = outcome.identifiers as Array<DeviceIndex | string>;
@@ -63,11 +72,13 @@ export function useDevices(
 export function useDevices(
   options: UseDevicesOptions & Pick<WaitForDevicesOptions, 'wait' | 'interval' | 'onProgress' | 'signal'> = {},
 ): UsedDevices | Promise<UsedDevices> {
-  const { env = process.env, ...selectOptions } = options;
-  if (selectOptions.wait !== undefined) {
-    return waitForSelection(undefined, selectOptions).then((outcome) => apply(outcome, env));
+  checkOptions('useDevices', options, USE_RULES);
+  const { env = process.env, wait, interval, onProgress, signal, ...selectOptions } = options;
+  if (wait !== undefined) {
+    const waiting = { ...selectOptions, wait, interval, onProgress, signal };
+    return waitForSelection(undefined, waiting, 'useDevices').then((outcome) => apply(outcome, env));
   }
-  const outcome = runSelection(undefined, selectOptions);
+  const outcome = runSelection(undefined, selectOptions, 'useDevices');
   const required = outcome.criteria.minCount;
   if (outcome.identifiers.length < required) {
     for (const lock of outcome.locks) lock.release();

@@ -6,11 +6,12 @@
  * @module
  */
 import { InvalidInputError, parseDuration, type Device } from '../core/index.js';
+import { checkOptions, is, type OptionSchema } from '../core/options.js';
 import type { SelectionDecision } from './decide.js';
 import { DeviceWaitTimeoutError } from './errors.js';
 import { explainShortfall, unmetConstraints, type ConstraintLabels } from './explain.js';
 import type { DeviceCandidate } from './gather.js';
-import type { SelectDevicesOptions, SelectFormat } from './options.js';
+import { SELECT_RULES, type SelectDevicesOptions, type SelectFormat } from './options.js';
 import { runSelection, splitSelectArguments, type SelectResult, type SelectionOutcome } from './select-devices.js';
 
 /** One unsuccessful look, reported to `onProgress`. */
@@ -47,6 +48,14 @@ export interface WaitForDevicesOptions extends SelectDevicesOptions {
   /** Names for constraints in messages (the CLI uses its flag names). */
   labels?: ConstraintLabels;
 }
+
+/** The options of waiting, added to the selection options. @internal */
+export const WAIT_RULES: OptionSchema = {
+  wait: is.anyOf(is.oneOf([true]), is.duration),
+  interval: is.duration,
+  onProgress: is.func,
+  signal: is.custom('an AbortSignal', (v) => v instanceof AbortSignal),
+};
 
 /** The wait limit in milliseconds (`Infinity` for none). */
 function waitLimit(wait: WaitForDevicesOptions['wait']): number {
@@ -108,18 +117,21 @@ export function waitForDevices<F extends SelectFormat = 'index'>(
 ): Promise<SelectResult<F>>;
 export async function waitForDevices(...args: unknown[]): Promise<unknown> {
   const { devices, options } = splitSelectArguments<WaitForDevicesOptions>(args);
-  return (await waitForSelection(devices, options)).identifiers;
+  const checked = checkOptions<WaitForDevicesOptions>('waitForDevices', options, { ...SELECT_RULES, ...WAIT_RULES, labels: is.object });
+  return (await waitForSelection(devices, checked, 'waitForDevices')).identifiers;
 }
 
 /**
  * The waiting loop behind {@link waitForDevices}, returning the whole outcome (the CLI uses it).
+ *
+ * @param where - the entry point named in error messages.
  *
  * @example
  * ```ts
  * const outcome = await waitForSelection(undefined, { minCount: 1, wait: '10m' });
  * ```
  */
-export async function waitForSelection(devices: Iterable<Device> | undefined, options: WaitForDevicesOptions): Promise<SelectionOutcome> {
+export async function waitForSelection(devices: Iterable<Device> | undefined, options: WaitForDevicesOptions, where = 'waitForDevices'): Promise<SelectionOutcome> {
   const { wait, interval, onProgress, signal, labels, ...selectOptions } = options;
   const limitMs = waitLimit(wait);
   const intervalMs = parseDuration(interval ?? '1s');
@@ -128,7 +140,7 @@ export async function waitForSelection(devices: Iterable<Device> | undefined, op
   const deadline = started + limitMs;
   for (let attempt = 1; ; attempt += 1) {
     if (signal?.aborted === true) throw signal.reason;
-    const outcome = runSelection(devices, selectOptions);
+    const outcome = runSelection(devices, selectOptions, where);
     const required = Math.max(outcome.criteria.minCount, 1);
     if (outcome.identifiers.length >= required || outcome.criteria.maxCount === 0) return outcome;
     for (const lock of outcome.locks) lock.release();

@@ -1,6 +1,7 @@
 // Advisory GPU lock files: folder mode, exclusive creation, stale locks (dead owner, recycled
 // PID, half-written file), planted symbolic links, release at exit and on signals, and a race
-// between real processes.
+// between real processes. (Planted files next to live locks, unsafe folders and owners: see
+// lock-safety.test.ts.)
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -83,7 +84,7 @@ describe('lock folder', () => {
   it('must be a folder', () => {
     fs.mkdirSync(path.dirname(dir), { recursive: true });
     fs.writeFileSync(dir, '');
-    expect(() => ensureLockDirectory(dir)).toThrow(/Invalid lock folder/);
+    expect(() => ensureLockDirectory(dir)).toThrow(/^Cannot use the GPU lock folder .*\/locks: .*\(ENOTDIR\)/);
   });
 });
 
@@ -140,9 +141,11 @@ describe('stale locks', () => {
     expect(tryLockDevice(GPU, { dir })).toBeNull();
   });
 
-  it('only the top generation counts: a live lock under a stale one cannot exist, a stale top is free', () => {
+  it('a new lock takes the lowest free slot; stale files in other slots stay', () => {
+    plant(0, { ...base(), pid: deadPid() });
     plant(3, { ...base(), pid: deadPid() });
-    expect(tryLockDevice(GPU, { dir })?.path).toBe(path.join(dir, `${GPU}.4.lock`));
+    expect(tryLockDevice(GPU, { dir })?.path).toBe(path.join(dir, `${GPU}.1.lock`));
+    expect(lockFiles()).toEqual([0, 1, 3].map((n) => `${GPU}.${n}.lock`));
   });
 
   it('a lock written on another host is never judged stale', () => {

@@ -47,6 +47,8 @@ export interface NviselArgs extends Constraints {
   readonly interval: number;
   /** `--lock`: undefined when absent, null without a PID, else the owner PID. */
   readonly lock: number | null | undefined;
+  /** `--include-lost`: lost GPUs may be selected. */
+  readonly includeLost: boolean;
   /** The command after `--` (empty when none). */
   readonly command: readonly string[];
 }
@@ -72,6 +74,7 @@ const OPTIONS = [
   { key: 'wait', names: ['--wait'], arity: 'optional' },
   { key: 'interval', names: ['--interval'], arity: 'one' },
   { key: 'lock', names: ['--lock'], arity: 'optional' },
+  { key: 'includeLost', names: ['--include-lost'], arity: 'flag' },
 ] as const satisfies readonly OptionSpec[];
 
 type OptionKey = (typeof OPTIONS)[number]['key'];
@@ -96,6 +99,7 @@ export const FLAG_LABELS = {
   maxMemoryUtilization: '--max-memory-utilization',
   locked: '--lock',
   uuid: '--format uuid',
+  lost: '--include-lost',
 } as const;
 
 function nonNegativeInt(key: OptionKey, value: string): number {
@@ -193,6 +197,7 @@ export function parseNviselArgs(argv: readonly string[]): NviselArgs {
     wait: waitValue === undefined ? undefined : waitValue === null ? true : durationValue('wait', waitValue),
     interval,
     lock,
+    includeLost: has('includeLost'),
     command: raw.rest,
   };
 }

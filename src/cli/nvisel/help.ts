@@ -17,7 +17,7 @@ export const NVISEL_USAGE = `usage: nvisel [--help] [--version]
               [--min-count N] [--max-count N] [--count N]
               [--min-free-memory SIZE] [--min-total-memory SIZE]
               [--max-gpu-utilization RATE] [--max-memory-utilization RATE]
-              [--tolerance TOL]
+              [--tolerance TOL] [--include-lost]
               [--format FORMAT] [--sep SEP | --newline | --null] [--no-sort]
               [--wait [DURATION]] [--interval DURATION] [--lock [PID]]
               [-- COMMAND [ARG ...]]`;
@@ -60,6 +60,8 @@ constraints:
   --tolerance TOL, --tol TOL
                         Loosen every constraint by TOL percent (default: 0, i.e. strict); devices
                         that need the tolerance rank last. With --tol 20, -f 5GiB accepts 4GiB.
+  --include-lost        Also consider lost GPUs (GPU_IS_LOST), which are left out by default
+                        (nvitop keeps them and ranks them first).
 
 formatting:
   --format FORMAT, -O FORMAT
@@ -80,9 +82,11 @@ waiting and locking (nvitop-node additions):
                         <tmpdir>/nvitop-locks) and skip GPUs locked by other live processes.
                         The locks belong to PID (for a shell script: --lock $$) and go when it
                         exits; with a COMMAND they belong to nvisel and go when COMMAND ends.
+                        PID must be a process of your own (any, for root) other than PID 1.
   -- COMMAND [ARG ...]  Run COMMAND with CUDA_DEVICE_ORDER=PCI_BUS_ID and CUDA_VISIBLE_DEVICES set
                         to the selection (printed on stderr), and exit with its status.
 
 exit status:
   0 success; 1 NVML library not found; 2 bad arguments or NVML error; 3 CUDA error from
-  --inherit; 4 not enough devices (stdout still lists those that fit).`;
+  --inherit; 4 not enough devices (stdout still lists those that fit); 5 the lock folder
+  cannot be used (--lock).`;

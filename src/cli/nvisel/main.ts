@@ -5,7 +5,8 @@
  * by a newline (a NUL with `--null`); when stdout is not a terminal, also
  * `CUDA_VISIBLE_DEVICES="a,b"` on stderr. Exit status: 0 success; 1 NVML library not found;
  * 2 bad arguments (argparse's status) or an NVML error; 3 CUDA error from `--inherit`; 4 fewer
- * than `--min-count` devices (stdout still lists those that fit); with a command, its status.
+ * than `--min-count` devices (stdout still lists those that fit); 5 the lock folder cannot be
+ * used (`--lock`); with a command, its status.
  *
  * @module
  */
@@ -18,6 +19,7 @@ import {
 } from '../../core/index.js';
 import {
   DeviceWaitTimeoutError,
+  LockDirectoryError,
   explainShortfall,
   identifiersOf,
   normalizeSelectOptions,
@@ -54,7 +56,7 @@ export interface NviselIo {
  * if (status === EXIT.notEnough) console.error('not enough GPUs');
  * ```
  */
-export const EXIT = { ok: 0, noLibrary: 1, usage: 2, nvml: 2, cuda: 3, notEnough: 4 } as const;
+export const EXIT = { ok: 0, noLibrary: 1, usage: 2, nvml: 2, cuda: 3, notEnough: 4, lockFolder: 5 } as const;
 
 function selectOptions(args: NviselArgs, env: NodeJS.ProcessEnv): SelectDevicesOptions {
   let freeAccounts = args.freeAccounts;
@@ -76,6 +78,7 @@ function selectOptions(args: NviselArgs, env: NodeJS.ProcessEnv): SelectDevicesO
     sort: args.sort,
     inherit: args.inherit === undefined ? undefined : (args.inherit ?? env.CUDA_VISIBLE_DEVICES ?? true),
     lock: args.lock === undefined ? undefined : { ownerPid },
+    includeLost: args.includeLost,
   };
 }
 
@@ -129,6 +132,10 @@ function failure(error: unknown, io: NviselIo): number {
   if (error instanceof NvmlError) {
     io.stderr.write(`NVML ERROR: ${error.message}\n`);
     return EXIT.nvml;
+  }
+  if (error instanceof LockDirectoryError) {
+    io.stderr.write(`nvisel: ${error.message}\n`);
+    return EXIT.lockFolder;
   }
   if (error instanceof CudaError) {
     io.stderr.write(`CUDA ERROR: ${error.message.replace(/^CUDA Error: /, '')}\n`);

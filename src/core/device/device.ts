@@ -222,6 +222,26 @@ export abstract class Device {
     return this.q('name', (h) => N.deviceGetName(h), true);
   }
 
+  /**
+   * Whether the GPU is lost: its handle could not be obtained, or NVML answers `GPU_IS_LOST`
+   * (it fell off the bus). Asks NVML each time (one cheap query), never from the cache.
+   *
+   * @example
+   * ```ts
+   * Device.all().filter((device) => !device.isLost());
+   * ```
+   */
+  isLost(): boolean {
+    const handle = this.handle;
+    if (handle === null) return true;
+    try {
+      N.deviceGetMemoryInfo(handle);
+      return false;
+    } catch (error) {
+      return error instanceof N.NvmlGpuIsLostError;
+    }
+  }
+
   /** UUID (`GPU-…` / `MIG-…`). */
   uuid(): Maybe<string> {
     return this.q('uuid', (h) => N.deviceGetUuid(h), true);

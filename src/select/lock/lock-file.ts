@@ -1,9 +1,10 @@
 /**
- * Lock files on disk. The lock of device `KEY` is a stack of files `KEY.<n>.lock`: only the
- * highest generation `n` can be live, every lower one is stale (its owner is gone). A lock is
- * taken by creating generation `n + 1` with `O_CREAT | O_EXCL | O_NOFOLLOW` after finding
- * generation `n` stale (or none), so of several processes racing for a free or stale lock
- * exactly one succeeds, and a stranger's file or symbolic link is never opened for writing.
+ * Lock files on disk. The lock of device `KEY` is a set of files `KEY.<n>.lock` in the shared
+ * folder. The device is held while ANY of them is the lock of a live process (or is being
+ * written, or cannot be read by this user): a file that is not a lock (junk, a symbolic link, a
+ * FIFO) is ignored, never taken to mean "free". A lock is taken by creating a free slot `n` with
+ * `O_CREAT | O_EXCL | O_NOFOLLOW` (so a stranger's file or link is never opened for writing),
+ * then checking that no other live lock appeared meanwhile (see `device-lock.ts`).
  *
  * @module
  */
@@ -30,6 +31,8 @@ export type LockFileState =
   | { readonly kind: 'record'; readonly record: LockRecord }
   /** A file that is being written (empty or partial, younger than {@link WRITE_GRACE_MS}). */
   | { readonly kind: 'writing' }
+  /** A file this user may not read (another user's, mode 0600): it may be a live lock. */
+  | { readonly kind: 'unreadable'; readonly uid: number | undefined }
   /** Not a lock: unparsable for too long, a symbolic link, or not a regular file. */
   | { readonly kind: 'invalid' };
 
@@ -58,32 +61,49 @@ export function lockKey(uuid: string): string {
 }
 
 /**
- * The path of generation `generation` of the lock `key`.
+ * The path of slot `slot` of the lock `key`.
  *
  * @example
  * ```ts
  * lockPath('/tmp/nvitop-locks', 'GPU-0c2b…', 0); // '/tmp/nvitop-locks/GPU-0c2b….0.lock'
  * ```
  */
-export function lockPath(dir: string, key: string, generation: number): string {
-  return path.join(dir, `${key}.${generation}.lock`);
+export function lockPath(dir: string, key: string, slot: number): string {
+  return path.join(dir, `${key}.${slot}.lock`);
 }
 
 /**
- * The highest generation present for `key`, or -1.
+ * The slots (`n` of `KEY.<n>.lock`) present for `key`, in ascending order.
  *
  * @example
  * ```ts
- * topGeneration('/tmp/nvitop-locks', 'GPU-0c2b…'); // 2
+ * lockSlots('/tmp/nvitop-locks', 'GPU-0c2b…'); // [0, 1, 4]
  * ```
  */
-export function topGeneration(dir: string, key: string): number {
-  let top = -1;
+export function lockSlots(dir: string, key: string): number[] {
+  const slots: number[] = [];
   for (const name of fs.readdirSync(dir)) {
     const match = NAME.exec(name);
-    if (match !== null && match[1] === key) top = Math.max(top, Number(match[2]));
+    if (match !== null && match[1] === key) slots.push(Number(match[2]));
   }
-  return top;
+  return slots.sort((a, b) => a - b);
+}
+
+/**
+ * The lowest slot not in `slots` (sorted ascending).
+ *
+ * @example
+ * ```ts
+ * freeSlot([0, 1, 4]); // 2
+ * ```
+ */
+export function freeSlot(slots: readonly number[]): number {
+  let slot = 0;
+  for (const taken of slots) {
+    if (taken === slot) slot += 1;
+    else if (taken > slot) break;
+  }
+  return slot;
 }
 
 function isRecord(value: unknown): value is LockRecord {
@@ -96,6 +116,16 @@ function isRecord(value: unknown): value is LockRecord {
     typeof r.token === 'string' &&
     (r.startTicks === undefined || typeof r.startTicks === 'number')
   );
+}
+
+function unreadable(file: string): LockFileState {
+  try {
+    const stat = fs.lstatSync(file);
+    // A link or a special file is not a lock even when it cannot be opened.
+    return stat.isFile() ? { kind: 'unreadable', uid: stat.uid } : { kind: 'invalid' };
+  } catch {
+    return { kind: 'unreadable', uid: undefined };
+  }
 }
 
 /**
@@ -115,6 +145,7 @@ export function readLockFile(file: string): LockFileState {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { kind: 'missing' };
     if (code === 'ELOOP' || code === 'EMLINK') return { kind: 'invalid' };
+    if (code === 'EACCES' || code === 'EPERM') return unreadable(file);
     throw error;
   }
   try {

@@ -6,7 +6,7 @@
  * @module
  */
 import * as os from 'node:os';
-import { NoSuchProcessError, host } from '../../core/index.js';
+import { HostProcess, InvalidInputError, NoSuchProcessError, host } from '../../core/index.js';
 
 /** The identity of a lock's owner, as written into the lock file. */
 export interface LockOwner {
@@ -29,10 +29,46 @@ function startTicksOf(pid: number): number | undefined {
   }
 }
 
+function uidOf(pid: number): number | undefined {
+  try {
+    return HostProcess.get(pid).uids().real;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Checks that this process may lock GPUs on behalf of process `pid`: a running process other
+ * than PID 1 (init lives until reboot, so its locks would never go stale), run by the same user
+ * (root may name any user's process, as a job launcher does). Where the process's user cannot
+ * be read (not Linux), only the first two rules apply.
+ *
+ * @throws {@link InvalidInputError} naming the PID and the rule.
+ *
+ * @example
+ * ```ts
+ * checkLockOwner(process.ppid); // a launcher locking for its parent shell
+ * checkLockOwner(1);            // throws: locks for PID 1 would last until reboot
+ * ```
+ */
+export function checkLockOwner(pid: number): void {
+  if (!Number.isSafeInteger(pid) || pid <= 0) throw new InvalidInputError('lock owner PID', pid, 'a positive process id');
+  if (pid === process.pid) return;
+  if (pid === 1) throw new InvalidInputError('lock owner PID', pid, 'the PID of a process that ends (PID 1 runs until reboot, so its locks would never go)');
+  if (pidState(pid) === 'gone') throw new InvalidInputError('lock owner PID', pid, 'the PID of a running process');
+  const me = process.getuid?.();
+  if (me === undefined || me === 0) return;
+  const owner = uidOf(pid);
+  if (owner !== undefined && owner !== me) {
+    throw new InvalidInputError('lock owner PID', pid, `a process of your own (process ${pid} belongs to user id ${owner}; only root may lock for another user's process)`);
+  }
+}
+
 /**
  * The identity of process `pid` (default: this process).
  *
- * @throws {@link NoSuchProcessError} when no such process runs.
+ * @throws {@link InvalidInputError} when no such process runs, or when this process may not
+ *   lock for it (see {@link checkLockOwner}).
  *
  * @example
  * ```ts
@@ -41,7 +77,7 @@ function startTicksOf(pid: number): number | undefined {
  * ```
  */
 export function lockOwner(pid: number = process.pid): LockOwner {
-  if (pidState(pid) === 'gone') throw new NoSuchProcessError(pid);
+  checkLockOwner(pid);
   const startTicks = startTicksOf(pid);
   return startTicks === undefined ? { pid, host: os.hostname() } : { pid, startTicks, host: os.hostname() };
 }
