@@ -100,8 +100,37 @@ export function sgrParameters(style: Style | undefined, light = false): string {
 }
 
 /**
- * Joins lines into text (each line ended by `\n`), with SGR sequences around styled segments
- * when `options.color` is set; plain text otherwise.
+ * The escape sequences that switch a style on, written as nvitop's termcolor writes them: one
+ * `ESC[<n>m` per attribute, then the background, then the foreground (`'\x1b[1m\x1b[36m'`);
+ * `''` for the default style.
+ *
+ * @example
+ * ```ts
+ * sgrOpen({ fg: 'cyan', bold: true }); // '\x1b[1m\x1b[36m'
+ * ```
+ */
+export function sgrOpen(style: Style | undefined, light = false): string {
+  if (style === undefined) return '';
+  let out = '';
+  if (style.bold === true) out += '\x1b[1m';
+  if (style.dim === true) out += '\x1b[2m';
+  if (style.underline === true) out += '\x1b[4m';
+  if (style.reverse === true) out += '\x1b[7m';
+  if (style.bg !== undefined) out += `\x1b[${sgrParameters({ bg: style.bg }, light)}m`;
+  if (style.fg !== undefined) out += `\x1b[${sgrParameters({ fg: style.fg }, light)}m`;
+  return out;
+}
+
+function sameStyle(a: Style | undefined, b: Style | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined) return false;
+  return a.fg === b.fg && a.bg === b.bg && a.bold === b.bold && a.dim === b.dim && a.underline === b.underline && a.reverse === b.reverse;
+}
+
+/**
+ * Joins lines into text (each line ended by `\n`). With `options.color`, each run of segments
+ * in one style is wrapped in its escape sequences ({@link sgrOpen}) and a reset, as nvitop's
+ * `colored()` wraps each text it colours; plain text otherwise.
  *
  * @example
  * ```ts
@@ -112,9 +141,17 @@ export function sgrParameters(style: Style | undefined, light = false): string {
 export function toText(lines: readonly Line[], options: TextOptions): string {
   let out = '';
   for (const line of lines) {
-    for (const segment of line) {
-      const params = options.color ? sgrParameters(segment.style, options.light === true) : '';
-      out += params === '' ? segment.text : `\x1b[${params}m${segment.text}\x1b[0m`;
+    if (!options.color) {
+      for (const segment of line) out += segment.text;
+      out += '\n';
+      continue;
+    }
+    for (let i = 0; i < line.length; ) {
+      const style = line[i]!.style;
+      let text = '';
+      while (i < line.length && sameStyle(line[i]!.style, style)) text += line[i++]!.text;
+      const open = sgrOpen(style, options.light === true);
+      out += open === '' ? text : `${open}${text}\x1b[0m`;
     }
     out += '\n';
   }
@@ -127,7 +164,7 @@ export function toText(lines: readonly Line[], options: TextOptions): string {
  *
  * @example
  * ```ts
- * colorMessage('ERROR: Invalid device index: 9.', true); // '\x1b[1;31mERROR:\x1b[0m Invalid device index: 9.'
+ * colorMessage('ERROR: Invalid device index: 9.', true); // '\x1b[1m\x1b[31mERROR:\x1b[0m Invalid device index: 9.'
  * ```
  */
 export function colorMessage(message: string, color: boolean): string {
@@ -140,7 +177,7 @@ export function colorMessage(message: string, color: boolean): string {
     ['NOTE:', 'cyan'],
   ];
   for (const [prefix, fg] of prefixes) {
-    if (message.startsWith(prefix)) return `\x1b[${sgrParameters({ fg, bold: true })}m${prefix}\x1b[0m${message.slice(prefix.length)}`;
+    if (message.startsWith(prefix)) return `${sgrOpen({ fg, bold: true })}${prefix}\x1b[0m${message.slice(prefix.length)}`;
   }
   return message;
 }

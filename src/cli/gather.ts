@@ -91,11 +91,22 @@ export interface GatherOptions extends DeviceSelection, ProcessFilters {
   /** `'table'` (default) or `'full'`. */
   readonly detail?: GatherDetail;
   /**
-   * With `'table'`: also read SM and memory clocks (the wide layout shows them). A function
-   * decides from the filtered processes (read first), e.g. from the width they need.
+   * With `'table'`: which clocks to read (the bars beside the table show them): `true` the SM and
+   * memory clocks, `'sm'` the SM clock only, `false` none. A function decides from the filtered
+   * processes (read first), e.g. from the width they need.
    */
-  readonly clocks?: boolean | ((processes: readonly GpuProcessSnapshot[]) => boolean);
+  readonly clocks?: ClockSelection | ((processes: readonly GpuProcessSnapshot[]) => ClockSelection);
 }
+
+/**
+ * Clocks a table snapshot reads: `true` SM and memory, `'sm'` the SM clock only, `false` none.
+ *
+ * @example
+ * ```ts
+ * const clocks: ClockSelection = 'sm';
+ * ```
+ */
+export type ClockSelection = boolean | 'sm';
 
 /**
  * What {@link selectDevices} found.
@@ -169,20 +180,30 @@ export function processFilter(filters: ProcessFilters, currentUser: string): (pr
 
 /**
  * A device snapshot with only what the table shows; the rest is NA. Never reads the PCIe
- * throughput (the driver samples it over ~20 ms per GPU), reads the clocks only when `clocks`
- * is set, and for MIG devices only memory, BAR1 and the instance ids.
+ * throughput (the driver samples it over ~20 ms per GPU), reads the clocks only as `clocks`
+ * says, and for MIG devices only memory, BAR1 and the instance ids.
  *
  * @example
  * ```ts
  * tableSnapshot(Device.fromIndex(0), { clocks: false }).pcieTxThroughput; // NA
+ * tableSnapshot(Device.fromIndex(0), { clocks: 'sm' }).memoryClock;      // NA
  * ```
  */
-export function tableSnapshot(device: Device, options: { clocks: boolean }): DeviceSnapshot {
+export function tableSnapshot(device: Device, options: { clocks: ClockSelection }): DeviceSnapshot {
+  const snapshot = tableSnapshotWith(device, options.clocks === true);
+  if (options.clocks !== 'sm') return snapshot;
+  // The SM clock alone (the UTL bar's `@ …MHz` in the one-column bar area): one call, not two.
+  const sm = device.smClock();
+  const current = { ...snapshot.clockInfos, sm };
+  return { ...snapshot, smClock: sm, clockInfos: current, clockSpeedInfos: { ...snapshot.clockSpeedInfos, current } };
+}
+
+function tableSnapshotWith(device: Device, clocks: boolean): DeviceSnapshot {
   const physical = !(device instanceof MigDevice);
   return device.asSnapshot({
     include: {
       pcie: false,
-      clocks: options.clocks,
+      clocks,
       otherClocks: false,
       maxClocks: false,
       encoderDecoder: false,

@@ -210,12 +210,13 @@ export async function main(cli: CliEnvironment): Promise<number> {
   } else {
     const { data, invalidIndices: invalid } = gather({
       detail: 'table',
-      clocks: (processes) => devicePanel.showsClocks(once.onceWidth(1, processes, columns)),
+      clocks: (processes) => devicePanel.shownClocks(once.onceWidth(1, processes, columns)),
     });
     invalidIndices = invalid;
     mark('gather');
     const width = once.onceWidth(data.devices.length, data.processes, columns);
-    const text = toText(once.renderOnce(data, { ...renderBase, width }), { color, light: args.light });
+    // `--colorful` is the monitor's (as in nvitop): printed bars are in one colour each.
+    const text = toText(once.renderOnce(data, { ...renderBase, colorful: false, width }), { color, light: args.light });
     mark('render');
     cli.stdout.write(text);
     const note = notesModule.missingFunctionsNote(data.missingFunctions);

@@ -1,6 +1,7 @@
 // What `nvitop -1` asks NVML, counted by the fake library: the table reads each value once per
-// GPU, never the PCIe throughput (the driver samples it over ~20 ms per GPU), and only the two
-// clocks it shows, only when it is wide enough to show them.
+// GPU, never the PCIe throughput (the driver samples it over ~20 ms per GPU), and only the clocks
+// its bars can show: none below 100 columns, the SM clock (UTL bar) in one column of bars, the SM
+// and memory clocks (UTL and MBW bars) in two.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,6 +27,13 @@ describe('NVML calls of nvitop -1 on eight GPUs', () => {
     for (const name of ['nvmlDeviceGetMemoryInfo_v2', 'nvmlDeviceGetUtilizationRates', 'nvmlDeviceGetTemperatureV', 'nvmlDeviceGetPowerUsage', 'nvmlDeviceGetName']) {
       expect([name, calls[name]]).toEqual([name, gpus]);
     }
+  });
+
+  it('120 columns (one column of bars): the SM clock of the UTL bar, nothing more', async () => {
+    const calls = await counts('120');
+    expect(calls.nvmlDeviceGetClockInfo).toBe(gpus);
+    expect(calls.nvmlDeviceGetMaxClockInfo ?? 0).toBe(0);
+    expect(calls.nvmlDeviceGetPcieThroughput ?? 0).toBe(0);
   });
 
   it('200 columns: the SM and memory clocks of the bars, nothing more', async () => {

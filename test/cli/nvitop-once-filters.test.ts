@@ -134,7 +134,7 @@ describe('process filters', () => {
     expect(shown(both.stdout)).toEqual(expected(() => true));
     // Colour: root is the superuser, so nobody's rows are not dimmed for root (as nvitop).
     expect(colored.stdout).not.toContain('\x1b[2m');
-    expect(colored.stdout).toMatch(/\x1b\[1;33mroot\x1b\[0m\x1b\[1m@/);
+    expect(colored.stdout).toMatch(/\x1b\[1m\x1b\[33mroot\x1b\[0m\x1b\[1m@\x1b\[0m/);
   });
 
   it('-u with an unknown user shows no processes', async () => {
@@ -170,6 +170,6 @@ describe('process filters', () => {
     expect(rootRow).toMatch(/\x1b\[2m/);
     expect(nobodyRow).toBeDefined();
     expect(nobodyRow).not.toMatch(/\x1b\[2m/);
-    expect(out).toMatch(/\x1b\[1;35mnobody\x1b\[0m\x1b\[1m@/);
+    expect(out).toMatch(/\x1b\[1m\x1b\[35mnobody\x1b\[0m\x1b\[1m@\x1b\[0m/);
   });
 });

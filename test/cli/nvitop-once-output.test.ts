@@ -126,7 +126,7 @@ describe('notes beyond nvitop', () => {
     const { stdout, stderr, code } = await runNvitop(['-1'], fakeNvmlEnv(scenario));
     expect(code).toBe(0);
     expect(stderr).toMatch(/^NOTE: The NVIDIA driver lacks 2 NVML functions, shown as N\/A: nvmlDeviceGetFanSpeed, nvmlDeviceGetPerformanceState\.\n$/);
-    expect(deviceBox(stdout)[7]).toMatch(/^│ N\/A   63C   N\/A /);
+    expect(deviceBox(stdout)[7]).toMatch(/^│ N\/A   63C  N\/A  /);
   });
 });
 

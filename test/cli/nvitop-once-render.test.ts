@@ -145,8 +145,9 @@ describe('device panel', () => {
     expect(text[5]).toBe('╞═══════════════════════════════╪══════════════════════╪══════════════════════╡');
     // Row 1: index, name without NVIDIA, persistence, bus id, display active, ECC.
     expect(text[6]).toBe(`│   0  ${'A100-SXM4-80GB'.padEnd(19)} ${'On'.padStart(4)} │ 00000000:00:00.0 Off │ ${'0'.padStart(20)} │`);
-    // Row 2: fan (MAX from 100 %), temperature, perf, power, memory, utilization, compute mode.
-    expect(text[7]).toBe(`│ MAX   61C    P0  ${'100W / 400W'.padStart(12)} │ ${'39.00GiB / 80.00GiB'.padStart(20)} │ ${'98%'.padStart(7)}  ${'Default'.padStart(11)} │`);
+    // Row 2: fan (MAX from 100 %), temperature, perf centred in 4 columns, power, memory,
+    // utilization, compute mode (nvitop: `{fan:>3}  {temp:>4}  {perf:^4} {power:>13}`).
+    expect(text[7]).toBe(`│ MAX   61C   P0  ${'100W / 400W'.padStart(13)} │ ${'39.00GiB / 80.00GiB'.padStart(20)} │ ${'98%'.padStart(7)}  ${'Default'.padStart(11)} │`);
     expect(text[8]).toBe('├───────────────────────────────┼──────────────────────┼──────────────────────┤');
     // The name keeps its end; Exclusive becomes E.
     expect(text[9]).toContain('..la V100-SXM2-32GB');
@@ -173,12 +174,31 @@ describe('device panel', () => {
       expect(text[7]).toContain('UTL: ');
       expect(text.at(-1)?.[78]).toBe('╧');
     }
-    const wide = texts(renderDevicePanel(status([{ device: device({ index: 0, gpu: 45, memoryUtilization: 20, smClock: 1980, memoryClock: 9501, powerUsage: 200_000 }), migDevices: [] }]), { ...OPTIONS, width: 140 }));
-    expect(wide[6]).toMatch(/MEM: .* │ MBW: .*20% +@ 9501MHz │$/);
-    expect(wide[7]).toMatch(/UTL: .*45% +@ 1980MHz │ PWR: .*50% +200W │$/);
+    const wide = texts(renderDevicePanel(status([{ device: device({ index: 0, gpu: 5, smClock: 1980, memoryClock: 9501, powerUsage: 200_000 }), migDevices: [] }]), { ...OPTIONS, width: 140 }));
+    // 61 extra columns: bars of 27 and 28 columns. Eighths of 8 × (width − 9) × percent (at least
+    // one). MEM: the used memory right after the bar, the percentage at the right end. MBW (no
+    // value): ░ fill and N/A, no room for the clock. UTL: the clock at the right end. PWR: watts
+    // after the bar, the percentage (one decimal) at the right end.
+    expect(wide[6]).toBe(`${wide[6]!.slice(0, 79)} MEM: ██▎ 10240MiB     12.5% │ MBW: ${'░'.repeat(19)} N/A │`);
+    expect(wide[7]).toBe(`${wide[7]!.slice(0, 79)} UTL: ▉ 5%         @ 1980MHz │ PWR: █████████▌ 200W   50.0% │`);
     const joint = wide[6]!.lastIndexOf('│ MBW') ;
     expect(wide[5]![joint]).toBe('╤');
     expect(wide.at(-1)![joint]).toBe('╧');
+  });
+
+  it('bar texts: a long bar drops the used memory and the clock; watts take an unknown percentage\'s place', () => {
+    const busy = device({ index: 0, used: 70 * GiB, gpu: 63, smClock: 2520, powerLimit: NA, powerUsage: 200_000 });
+    const wide = texts(renderDevicePanel(status([{ device: busy, migDevices: [] }]), { ...OPTIONS, width: 140 }));
+    // 87.5 % of 8 × 18 = 126 eighths: 15 blocks and ▊; `70.00GiB` no longer fits beside it.
+    expect(wide[6]!.slice(79)).toMatch(/^ MEM: █{15}▊ 87\.5% │ /);
+    // 63 % of 8 × 18 = 90.7 → 91 eighths: 11 blocks and ▍; `@ 2520MHz` does not fit.
+    expect(wide[7]!.slice(79)).toMatch(/^ UTL: █{11}▍ 63% {7}│ /);
+    // No power limit: no percentage, the watts where N/A would be.
+    expect(wide[7]!.slice(79)).toMatch(/│ PWR: ░{18} 200W │$/);
+    // One column of bars (120 columns: 38 wide; 10 % of 8 × 29 = 23 eighths): the used memory,
+    // then the percentage at the end.
+    const single = texts(renderDevicePanel(status([{ device: device({ index: 0, used: 8 * GiB }), migDevices: [] }]), { ...OPTIONS, width: 120 }));
+    expect(single[6]!.slice(79)).toBe(' MEM: ██▉ 8192MiB                 10.0% │');
   });
 
   it('lists MIG devices under their parent with GI/CI and BAR1, and the MIG M. column', () => {
@@ -303,14 +323,16 @@ describe('process panel', () => {
     const row = (pid: string) => lines.find((l) => lineText(l).slice(5, 13).trim() === pid)!;
     expect(row('30')[1]).toEqual({ text: '   1', style: { fg: 'green' } });
     expect(row('20')[1]?.style).toEqual({ fg: 'red' });
-    expect(row('20')[2]?.style).toEqual({ dim: true });
-    expect(row('11')[2]?.style).toEqual({});
+    // The blank after the index is plain (nvitop colours the rest of the row on its own).
+    expect(row('20')[2]).toEqual({ text: ' ' });
+    expect(row('20')[3]?.style).toEqual({ dim: true });
+    expect(row('11')[3]?.style).toEqual({});
     expect(row('11').find((s) => s.text === 'Zombie Process')?.style).toEqual({ fg: 'yellow' });
     expect(row('10').find((s) => s.text === 'No Such Process')?.style).toEqual({ fg: 'red' });
     expect(styleOf(lines, 'alice', 'Processes:')).toEqual({ fg: 'magenta', bold: true });
     expect(styleOf(lines, 'gpu-node', 'Processes:')).toEqual({ fg: 'green', bold: true });
     const root = renderProcessPanel(status(gpus, processes, { superuser: true, currentUser: 'root' }), OPTIONS);
-    expect(root.find((l) => lineText(l).slice(5, 13).trim() === '20')?.[2]?.style).toEqual({});
+    expect(root.find((l) => lineText(l).slice(5, 13).trim() === '20')?.[3]?.style).toEqual({});
     expect(styleOf(root, 'root', 'Processes:')).toEqual({ fg: 'yellow', bold: true });
   });
 
@@ -416,13 +438,18 @@ describe('ANSI output', () => {
     expect(at(true, false, { TERM: 'dumb' })).toBe(false);
     expect(at(true, false, { TERM: 'dumb', FORCE_COLOR: '1' })).toBe(true);
   });
-  it('wraps styled segments in SGR sequences, plain text otherwise', () => {
-    const lines: Line[] = [[{ text: 'GPU ' }, { text: '0', style: { fg: 'green', bold: true } }], [{ text: 'x', style: { fg: 208, dim: true } }]];
-    expect(toText(lines, { color: true })).toBe('GPU \x1b[1;32m0\x1b[0m\n\x1b[2;38;5;208mx\x1b[0m\n');
-    expect(toText(lines, { color: false })).toBe('GPU 0\nx\n');
+  it('wraps each run of one style in SGR sequences as termcolor writes them, plain text otherwise', () => {
+    const lines: Line[] = [
+      [{ text: 'GPU ' }, { text: '0', style: { fg: 'green', bold: true } }],
+      [{ text: 'x', style: { fg: 208, dim: true } }],
+      // Adjacent segments in one style make one run (nvitop colours `[ CPU: … ]` in one call).
+      [{ text: '[ ', style: { fg: 'cyan', bold: true } }, { text: 'CPU', style: { bold: true, fg: 'cyan' } }, { text: ' ]', style: { fg: 'cyan', bold: true } }, { text: '  ' }],
+    ];
+    expect(toText(lines, { color: true })).toBe('GPU \x1b[1m\x1b[32m0\x1b[0m\n\x1b[2m\x1b[38;5;208mx\x1b[0m\n\x1b[1m\x1b[36m[ CPU ]\x1b[0m  \n');
+    expect(toText(lines, { color: false })).toBe('GPU 0\nx\n[ CPU ]  \n');
     expect(sgrParameters({ fg: 'white' }, true)).toBe('30');
-    expect(colorMessage('ERROR: Invalid device index: 9.', true)).toBe('\x1b[1;31mERROR:\x1b[0m Invalid device index: 9.');
-    expect(colorMessage('NVML ERROR: x', true).startsWith('\x1b[1;31mNVML ERROR:')).toBe(true);
+    expect(colorMessage('ERROR: Invalid device index: 9.', true)).toBe('\x1b[1m\x1b[31mERROR:\x1b[0m Invalid device index: 9.');
+    expect(colorMessage('NVML ERROR: x', true).startsWith('\x1b[1m\x1b[31mNVML ERROR:')).toBe(true);
     expect(colorMessage('ERROR: x', false)).toBe('ERROR: x');
   });
 });

@@ -26,13 +26,15 @@ describe('one GPU', () => {
     // The first 79 columns (bars follow in a wide terminal).
     const row1 = box[6]!.slice(0, 79);
     const row2 = box[7]!.slice(0, 79);
-    expect(box[6]).toMatch(/│ MEM: █+.* 42\.2% .*│ MBW: .* 41% +@ 10501MHz │$/);
-    expect(box[7]).toMatch(/│ UTL: █+.* 67% +@ 2520MHz │ PWR: .* 69% +312W │$/);
+    // Bars: the used memory after the MEM bar and the percentage at the right; clocks at the
+    // right of UTL and MBW; the watts after the PWR bar and its percentage at the right.
+    expect(box[6]).toMatch(new RegExp(`│ MEM: █+\\S* ${humanSize(gpu.memory!.used!)} +42\\.2% │ MBW: █+\\S* 41% +@ 10501MHz │$`));
+    expect(box[7]).toMatch(/│ UTL: █+\S* 67% +@ 2520MHz │ PWR: █+\S* 312W +69\.4% │$/);
     expect(row1).toBe(`│   0  ${'GeForce RTX 4090'.padEnd(19)} ${'Off'.padStart(4)} │ 00000000:01:00.0 ${'On'.padStart(3)} │ ${'N/A'.padStart(20)} │`);
     const watts = (mw: number) => `${Math.round(mw / 1000)}W`;
     const memory = `${humanSize(gpu.memory!.used!)} / ${humanSize(gpu.memory!.total!)}`;
     expect(row2).toBe(
-      `│ ${gpu.fanSpeed}%  ${`${gpu.temperature}C`.padStart(4)}  ${'P2'.padStart(4)}  ${`${watts(gpu.powerUsage!)} / ${watts(gpu.powerLimit!)}`.padStart(12)} │ ${memory.padStart(20)} │ ${`${gpu.utilization!.gpu}%`.padStart(7)}  ${'Default'.padStart(11)} │`,
+      `│ ${gpu.fanSpeed}%  ${`${gpu.temperature}C`.padStart(4)}  ${' P2 '} ${`${watts(gpu.powerUsage!)} / ${watts(gpu.powerLimit!)}`.padStart(13)} │ ${memory.padStart(20)} │ ${`${gpu.utilization!.gpu}%`.padStart(7)}  ${'Default'.padStart(11)} │`,
     );
     // Processes: this nvitop run ('self'), its parent, and a PID that does not exist.
     const rows = processRows(stdout);
@@ -120,7 +122,7 @@ describe('old GPU', () => {
     expect(box[1]).toContain('Driver Version: 470.256.02');
     expect(box[1]).toContain('CUDA Driver Version: 11.4');
     expect(box[6]).toMatch(/^│ {3}0 {2}GeForce GTX 680 +Off │ 00000000:01:00\.0 {2}On │ +N\/A │$/);
-    expect(box[7]).toMatch(/^│ 30% {3}41C {4}P8 {5}N\/A \/ N\/A │ .* │ {5}N\/A {6}Default │$/);
+    expect(box[7]).toMatch(/^│ 30% {3}41C {3}P8 {6}N\/A \/ N\/A │ .* │ {5}N\/A {6}Default │$/);
     expect(box.join('\n')).not.toContain('NOTE:');
     expect(box.join('\n')).toContain('Tesla K80');
   });
@@ -133,7 +135,7 @@ describe('lost GPU', () => {
     const plain = stdout.replace(/\x1b\[[0-9;]*m/g, '');
     const box = deviceBox(plain);
     expect(box.find((l) => l.startsWith('│   1  ERROR: GPU is Lost'))).toBeDefined();
-    expect(box.find((l) => l.startsWith('│ N/A   N/A   N/A'))).toMatch(/N\/A \/ N\/A │ +N\/A \/ N\/A │ +N\/A +N\/A │$/);
+    expect(box.find((l) => l.startsWith('│ N/A   N/A  N/A '))).toMatch(/N\/A \/ N\/A │ +N\/A \/ N\/A │ +N\/A +N\/A │$/);
     expect(stdout).toContain('│\x1b[31m   1  ERROR: GPU is Lost');
     expect(box.find((l) => l.startsWith('│   0  GeForce RTX 2080 Ti'))).toBeDefined();
   });

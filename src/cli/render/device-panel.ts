@@ -4,14 +4,14 @@
  *
  * @module
  */
-import { NA, isNA, type DeviceSnapshot, type Maybe } from '../../core/index.js';
+import { NA, host, isNA, type DeviceSnapshot, type Maybe } from '../../core/index.js';
 import { makeBarChart, styleBar } from './bar-chart.js';
 import { borderLine, verticalColumns, type BorderKind } from './box.js';
 import { deviceColor, gpuColor, intensityColor, loadIntensity, memoryColor } from './colors.js';
 import { deviceFields, type DeviceFields } from './device-fields.js';
 import { lineText, seg } from './line.js';
 import { unaccountedMemoryNote } from './notes.js';
-import { padEnd, padStart } from './text.js';
+import { center, padEnd, padStart } from './text.js';
 import type { ColorName, Line, RenderOptions, Segment, StatusData, StatusDevice } from './types.js';
 
 /**
@@ -48,16 +48,20 @@ export function barColumns(width: number): 0 | 1 | 2 {
 }
 
 /**
- * Whether the panel at this width shows clock speeds (the two-column bars), so a caller can skip
- * querying them otherwise.
+ * The clocks the (full) panel at this width can show, so a caller reads only those: none below
+ * 100 columns, the SM clock beside the UTL bar in one column of bars, the SM and memory clocks
+ * (UTL and MBW bars) in two.
  *
  * @example
  * ```ts
- * showsClocks(120); // false
+ * shownClocks(79);  // false
+ * shownClocks(120); // 'sm'
+ * shownClocks(140); // true
  * ```
  */
-export function showsClocks(width: number): boolean {
-  return barColumns(width) === 2;
+export function shownClocks(width: number): boolean | 'sm' {
+  const columns = barColumns(width);
+  return columns === 0 ? false : columns === 1 ? 'sm' : true;
 }
 
 /** The `│ NVITOP x  Driver Version: y  CUDA Driver Version: z │` line's content. */
@@ -76,26 +80,40 @@ function versionLine(data: StatusData): string {
   return `│ ${padEnd(infos.join(gap), 75)} │`;
 }
 
-/** Cells of a full-format physical row pair, each without its `│`. */
+/**
+ * Cells of a full-format physical row pair, each without its `│`: nvitop's
+ * `{index:>3}  {name:<19} {persistence:>4}` / `{fan:>3}  {temp:>4}  {perf:^4} {power:>13}` (the
+ * performance state centred in four columns).
+ */
 function fullCells(f: DeviceFields, supportMig: boolean): [string[], string[]] {
   const eccCell = supportMig ? ` ${padStart(f.migMode, 8)}  ${padStart(f.ecc, 10)} ` : ` ${padStart(f.ecc, 20)} `;
   return [
     [` ${padStart(f.index, 3)}  ${padEnd(f.name, 19)} ${padStart(f.persistenceMode, 4)} `, ` ${padEnd(f.busId, 16)} ${padStart(f.displayActive, 3)} `, eccCell],
     [
-      ` ${padStart(f.fanSpeed, 3)}  ${padStart(f.temperature, 4)}  ${padStart(f.performanceState, 4)}  ${padStart(f.powerStatus, 12)} `,
+      ` ${padStart(f.fanSpeed, 3)}  ${padStart(f.temperature, 4)}  ${center(f.performanceState, 4)} ${padStart(f.powerStatus, 13)} `,
       ` ${padStart(f.memoryUsage, 20)} `,
       ` ${padStart(f.gpuUtilization, 7)}  ${padStart(f.computeMode, 11)} `,
     ],
   ];
 }
 
-/** Cells of a compact-format physical row. */
-function compactCells(f: DeviceFields): string[] {
+/**
+ * Cells of a compact-format physical row: `{index:>3} {fan:>3} {temp:>4} {perf:<3}{power:>13}`,
+ * the performance state right-aligned instead (`{perf:>3}`) when every shown power limit is
+ * shorter than five characters (no GPU above 999 W), as nvitop decides once for all rows.
+ */
+function compactCells(f: DeviceFields, perfRight: boolean): string[] {
+  const perf = perfRight ? padStart(f.performanceState, 3) : padEnd(f.performanceState, 3);
   return [
-    ` ${padStart(f.index, 3)} ${padStart(f.fanSpeed, 3)} ${padStart(f.temperature, 4)} ${padStart(f.performanceState, 3)} ${padStart(f.powerStatus, 12)} `,
+    ` ${padStart(f.index, 3)} ${padStart(f.fanSpeed, 3)} ${padStart(f.temperature, 4)} ${perf}${padStart(f.powerStatus, 13)} `,
     ` ${padStart(f.memoryUsage, 20)} `,
     ` ${padStart(f.gpuUtilization, 7)}  ${padStart(f.computeMode, 11)} `,
   ];
+}
+
+/** Whether every device's power limit text (`450W`, `N/A`) is shorter than five characters. */
+function shortPowerLimits(devices: readonly StatusDevice[]): boolean {
+  return devices.every((entry) => (entry.device.powerStatus.split(' / ').at(-1) ?? '').length < 5);
 }
 
 /** Cells of a MIG device row. */
@@ -119,66 +137,103 @@ interface BarSpec {
   readonly prefix: string;
   readonly percent: Maybe<number>;
   readonly color: ColorName;
-  readonly float?: boolean;
-  readonly extraText?: string;
+  /** Whether the value is a float (shown with one decimal where it fits). */
+  readonly float: boolean;
+  /** The text beside the bar as nvitop builds it (`10240MiB`, `@ 2520MHz`, `287W`; may hold `N/A`). */
+  readonly extraText: string;
 }
 
-function clockText(clock: Maybe<number>): string {
-  return isNA(clock) ? '' : `@ ${clock}MHz`;
+/** A colour for one of a device's figures: red for a GPU that could not be reached. */
+function figureColor(device: DeviceSnapshot, value: Maybe<number>, thresholds: readonly [number, number]): ColorName {
+  if (!isNA(device.name) && device.name.startsWith('ERROR:')) return 'red';
+  return intensityColor(loadIntensity(value, thresholds));
 }
 
 function memoryBar(device: DeviceSnapshot, options: RenderOptions): BarSpec {
   const used = device.memoryUsedHuman;
-  return { prefix: 'MEM', percent: device.memoryPercent, color: memoryColor(device, options), float: true, extraText: isNA(used) ? '' : used };
+  return { prefix: 'MEM', percent: device.memoryPercent, color: memoryColor(device, options), float: true, extraText: isNA(used) ? 'N/A' : used };
 }
 
 function utilizationBar(device: DeviceSnapshot, options: RenderOptions): BarSpec {
-  return { prefix: 'UTL', percent: device.gpuUtilization, color: gpuColor(device, options), extraText: clockText(device.smClock) };
+  return { prefix: 'UTL', percent: device.gpuUtilization, color: gpuColor(device, options), float: false, extraText: `@ ${String(device.smClock)}MHz` };
 }
 
 function bandwidthBar(device: DeviceSnapshot, options: RenderOptions): BarSpec {
-  const color = intensityColor(loadIntensity(device.memoryUtilization, options.memUtilThresholds));
-  return { prefix: 'MBW', percent: device.memoryUtilization, color, extraText: clockText(device.memoryClock) };
-}
-
-function powerBar(device: DeviceSnapshot, options: RenderOptions): BarSpec {
-  const usage = device.powerUsage;
-  const limit = device.powerLimit;
-  const percent: Maybe<number> = isNA(usage) || isNA(limit) || limit <= 0 ? NA : (100 * usage) / limit;
-  const color = intensityColor(loadIntensity(percent, options.gpuUtilThresholds));
-  return { prefix: 'PWR', percent, color, extraText: isNA(usage) ? '' : `${Math.round(usage / 1000)}W` };
+  const color = figureColor(device, device.memoryUtilization, options.memUtilThresholds);
+  return { prefix: 'MBW', percent: device.memoryUtilization, color, float: false, extraText: `@ ${String(device.memoryClock)}MHz` };
 }
 
 /**
- * A bar of the bar area. Unlike the host panel's bars (where nvitop drops the extra text once
- * the bar is long), the extra text here (used memory, clock, watts) keeps its room at the right
- * whenever the bar stays at least 16 columns wide.
+ * Power usage in percent of the power limit, one decimal (nvitop's `power_utilization`); NA
+ * when either is unknown or the limit is 0.
+ *
+ * @example
+ * ```ts
+ * powerUtilization(snapshot); // 63.8 for 287123 mW of 450000 mW
+ * ```
  */
+export function powerUtilization(device: Pick<DeviceSnapshot, 'powerUsage' | 'powerLimit'>): Maybe<number> {
+  const usage = device.powerUsage;
+  const limit = device.powerLimit;
+  if (isNA(usage) || isNA(limit) || limit === 0) return NA;
+  return host.pyRound((100 * usage) / limit, 1);
+}
+
+function powerBar(device: DeviceSnapshot, options: RenderOptions): BarSpec {
+  const percent = powerUtilization(device);
+  const color = figureColor(device, percent, options.gpuUtilThresholds);
+  return { prefix: 'PWR', percent, color, float: true, extraText: device.powerStatus.split(' / ')[0] ?? 'N/A' };
+}
+
+/**
+ * The text of a bar `width` columns wide, placed as nvitop places it: a text holding `N/A` is
+ * left out; a clock (`@ …MHz`) goes at the right end after the percentage; any other text (used
+ * memory, watts) goes right after the bar with the percentage at the right end, or alone after
+ * the bar when both do not fit.
+ */
+function barText(spec: BarSpec, width: number): string {
+  const extra = spec.extraText;
+  return makeBarChart(spec.prefix, spec.percent, width, {
+    float: spec.float,
+    extraText: extra.includes('N/A') ? '' : extra,
+    swapText: !extra.endsWith('MHz'),
+    extraBlank: ' ',
+  });
+}
+
 function barSegments(spec: BarSpec, width: number, options: RenderOptions): Segment[] {
-  const extra = spec.extraText ?? '';
-  const room = width - extra.length - 1;
-  const float = spec.float === true;
-  const bar = extra !== '' && room >= 16 ? `${makeBarChart(spec.prefix, spec.percent, room, { float })} ${extra}` : makeBarChart(spec.prefix, spec.percent, width, { float });
-  return styleBar(bar, spec.color, options.colorful);
+  return styleBar(barText(spec, width), spec.color, options.colorful);
+}
+
+/**
+ * Widths of the bars in a bar area `extra` columns wide (the columns right of the 79-column
+ * table): one bar of `extra − 3`, or a left bar of `⌊(extra − 5) / 2⌋ − 1` and a right bar of
+ * `⌊(extra − 6) / 2⌋ + 1` (nvitop's split).
+ *
+ * @example
+ * ```ts
+ * barWidths(61); // { single: 58, left: 27, right: 28 }
+ * ```
+ */
+export function barWidths(extra: number): { single: number; left: number; right: number } {
+  return { single: extra - 3, left: Math.floor((extra - 5) / 2) - 1, right: Math.floor((extra - 6) / 2) + 1 };
 }
 
 /** ` bar │` (one column) or ` left │ right │` (two columns) appended to a 79-column row. */
 function barArea(bars: readonly BarSpec[], width: number, options: RenderOptions): Segment[] {
-  const extra = width - BASE_WIDTH;
-  if (bars.length === 1) return [seg(' '), ...barSegments(bars[0] as BarSpec, extra - 3, options), seg(' │')];
-  const left = Math.floor((extra - 6 + 1) / 2) - 1;
-  const right = Math.floor((extra - 6) / 2) + 1;
-  return [seg(' '), ...barSegments(bars[0] as BarSpec, left, options), seg(' │ '), ...barSegments(bars[1] as BarSpec, right, options), seg(' │')];
+  const widths = barWidths(width - BASE_WIDTH);
+  if (bars.length === 1) return [seg(' '), ...barSegments(bars[0] as BarSpec, widths.single, options), seg(' │')];
+  return [seg(' '), ...barSegments(bars[0] as BarSpec, widths.left, options), seg(' │ '), ...barSegments(bars[1] as BarSpec, widths.right, options), seg(' │')];
 }
 
 /** The lines of one physical device (and its MIG devices), before the borders between them. */
-function deviceBlocks(entry: StatusDevice, data: StatusData, options: RenderOptions, compact: boolean, supportMig: boolean): Line[][] {
+function deviceBlocks(entry: StatusDevice, data: StatusData, options: RenderOptions, compact: boolean, supportMig: boolean, perfRight: boolean): Line[][] {
   const device = entry.device;
   const width = Math.max(BASE_WIDTH, options.width);
   const columns = barColumns(width);
   const fields = deviceFields(device, { windows: data.windows === true });
   const color = deviceColor(device, options);
-  const rows: Segment[][] = compact ? [cellsLine(compactCells(fields), color)] : fullCells(fields, supportMig).map((cells) => cellsLine(cells, color));
+  const rows: Segment[][] = compact ? [cellsLine(compactCells(fields, perfRight), color)] : fullCells(fields, supportMig).map((cells) => cellsLine(cells, color));
   if (columns > 0) {
     const memory = memoryBar(device, options);
     const utilization = utilizationBar(device, options);
@@ -262,7 +317,8 @@ export function renderDevicePanel(data: StatusData, options: RenderOptions, pane
   }
   lines.push([seg(borderLine(BASE_WIDTH, [0, BASE_WIDTH - 1], verticalColumns(titles[0] as string), 'single'))]);
   for (const title of titles) lines.push([seg(title)]);
-  const blocks = data.devices.flatMap((entry) => deviceBlocks(entry, data, options, compact, supportMig));
+  const perfRight = shortPowerLimits(data.devices);
+  const blocks = data.devices.flatMap((entry) => deviceBlocks(entry, data, options, compact, supportMig, perfRight));
   lines.push(...joinBlocks(blocks, { line: [seg(titles[titles.length - 1] as string)], kind: 'double' }, 'double'));
   return lines;
 }

@@ -10,7 +10,7 @@ export { makeBarChart, styleBar, type BarChartOptions } from './bar-chart.js';
 export { borderLine, verticalColumns, type BorderKind } from './box.js';
 export { deviceColor, gpuColor, gradientColor, intensityColor, loadIntensity, maxIntensity, memoryColor, type LoadIntensity } from './colors.js';
 export { deviceFields, type DeviceFields } from './device-fields.js';
-export { barColumns, renderDevicePanel, renderTimeLine, showsClocks, type DevicePanelOptions } from './device-panel.js';
+export { barColumns, barWidths, powerUtilization, renderDevicePanel, renderTimeLine, shownClocks, type DevicePanelOptions } from './device-panel.js';
 export { formatLoad, loadAverageText, renderHostPanel } from './host-panel.js';
 export { JSON_SCHEMA_VERSION, renderJson, toJsonDocument, type JsonDevice, type JsonDocument } from './json.js';
 export { lineText, lineWidth, mapLineText, seg, withStyle } from './line.js';

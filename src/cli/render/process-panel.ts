@@ -280,15 +280,20 @@ function processRow(
   const owned = data.superuser === true || user === data.currentUser;
   const base: Style = selected ? { fg: 'cyan', bold: true, reverse: true } : owned ? {} : { dim: true };
   const index = padStart(process.deviceIndex, 4);
-  const segments: Segment[] = [seg('│'), seg(index, selected ? base : { fg: colors.get(process.deviceIndex) ?? 'yellow' })];
+  const segments: Segment[] = [seg('│'), seg(index, selected ? base : { fg: colors.get(process.deviceIndex) ?? 'yellow' }), seg(' ', selected ? base : undefined)];
   const state = commandState(process);
   const command = commandText(process);
-  const body = ` ${fixed} ${shown}`;
-  const at = state === 'normal' || state === 'hidden' ? -1 : body.lastIndexOf(command);
-  if (at >= 0 && !selected) {
+  const row = `${fixed} ${shown}`;
+  if (!selected && (state === 'gone' || state === 'zombie' || state === 'no-permissions') && row.includes(command)) {
+    // nvitop splits the row at the command and colours it yellow (red when gone); the pieces
+    // around it keep the row's style, each on its own (an empty piece of another user's row
+    // still gets its dim escape, as nvitop's `colored('')` writes one).
     const color: ColorName = state === 'gone' ? 'red' : 'yellow';
-    segments.push(seg(body.slice(0, at), base), seg(command, { ...base, fg: color }), seg(body.slice(at + command.length), base));
-  } else segments.push(seg(body, base));
+    row.split(command).forEach((piece, i) => {
+      if (i > 0) segments.push(seg(command, { fg: color }));
+      if (piece !== '' || !owned) segments.push({ text: piece, style: base });
+    });
+  } else segments.push(seg(row, base));
   segments.push(seg(' │'));
-  return segments.filter((segment) => segment.text.length > 0);
+  return segments;
 }

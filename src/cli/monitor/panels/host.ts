@@ -6,6 +6,7 @@
  * @module
  */
 import { bytes2human, GiB, isNA, type Maybe } from '../../../core/index.js';
+import { borderLine, verticalColumns } from '../../render/box.js';
 import { intensityColor, loadIntensity } from '../../render/colors.js';
 import { loadAverageText, renderHostPanel } from '../../render/host-panel.js';
 import type { RenderOptions, StatusData } from '../../render/types.js';
@@ -72,8 +73,10 @@ export function drawHostPanel(canvas: Canvas, y: number, ctx: HostPanelContext):
   const wide = width >= 100;
   const rem = width - 79;
   const top = y - 1;
-  canvas.text(top, 0, '╞═══════════════════════════════╧══════════════════════╧══════════════════════╡');
-  if (wide) canvas.text(top, 78, `╪${'═'.repeat(rem - 1)}╡`);
+  // The top border joins the vertical lines of the device panel's last row (the table's columns
+  // and, with two columns of bars, the line between them) to the host panel's.
+  const below = wide ? [0, 78, width - 1] : [0, 78];
+  canvas.text(top, 0, borderLine(wide ? width : 79, verticalColumns(canvas.rowText(top - 1)), below, 'double'));
   for (let r = y; r < y + 11; r += 1) {
     canvas.text(r, 0, `│${' '.repeat(77)}│`);
     if (wide) canvas.text(r, width - 1, '│');
