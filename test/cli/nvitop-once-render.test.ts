@@ -6,6 +6,9 @@ import { colorMessage, sgrParameters, shouldColor, toText } from '../../src/cli/
 import {
   barColumns,
   borderLine,
+  graphemes,
+  takeColumns,
+  verticalColumns,
   cutString,
   deviceColor,
   hiddenHostInfoHint,
@@ -48,6 +51,18 @@ describe('text helpers', () => {
     expect(cutString('Tesla V100-SXM2-32GB', 19, '..', 'right')).toBe('..la V100-SXM2-32GB');
     expect(cutString('12345678', 7, '.')).toBe('123456.');
     expect(cutString('short', 7, '.')).toBe('short');
+  });
+  it('measure emoji, sequences and marks as a terminal shows them (grapheme clusters)', () => {
+    expect(['🚀', '✅', '⚡', '👩‍💻', '🇩🇪', '中', 'Ａ'].map(stringWidth)).toEqual([2, 2, 2, 2, 2, 2, 2]);
+    expect(['e\u0301', '\u200b', 'a\u200db', '·', '█'].map(stringWidth)).toEqual([1, 0, 2, 1, 1]);
+    expect(stringWidth('run 🚀 ✅ ⚡ 👩‍💻')).toBe(4 + 2 + 1 + 2 + 1 + 2 + 1 + 2);
+    expect(graphemes('a👩‍💻e\u0301')).toEqual(['a', '👩‍💻', 'e\u0301']);
+    // Cutting never splits a cluster: a ZWJ sequence is kept or dropped whole.
+    expect(cutString('ab👩‍💻cd', 5, '..')).toBe('ab..');
+    expect(takeColumns('ab👩‍💻cd', 4)).toBe('ab👩‍💻');
+    expect(takeColumns('ab👩‍💻cd', 3)).toBe('ab');
+    expect(padStart('👩‍💻', 4)).toBe('  👩‍💻');
+    expect(verticalColumns('│ 🚀 │ x │')).toEqual([0, 5, 9]);
   });
 });
 

@@ -5,7 +5,9 @@
  * Each session gets its own tmux server socket, so parallel test files never meet.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 let counter = 0;
 
@@ -116,5 +118,31 @@ export class TmuxSession {
       // already gone
     }
     rmSync(this.socketPath, { force: true });
+  }
+}
+
+/**
+ * How many columns a real terminal (tmux) advances its cursor for `text` (one line, no control
+ * characters, under 500 columns): an oracle for the CLI's own measure of emoji and wide
+ * characters.
+ */
+export async function terminalColumns(text: string): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'nvitop-width-'));
+  const file = join(dir, 'line.txt');
+  writeFileSync(file, text);
+  const session = new TmuxSession({ columns: 500, rows: 3, command: ['sh', '-c', 'cat "$0"; sleep 60', file] });
+  try {
+    const deadline = Date.now() + 5_000;
+    let last = -1;
+    for (;;) {
+      const x = Number(session.display('#{cursor_x}'));
+      if (x > 0 && x === last) return x;
+      if (Date.now() > deadline) throw new Error(`the terminal did not print ${JSON.stringify(text)}`);
+      last = x;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    session.kill();
+    rmSync(dir, { recursive: true, force: true });
   }
 }

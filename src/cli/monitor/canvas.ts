@@ -5,11 +5,14 @@
  *
  * @module
  */
-import { charWidth } from '../render/text.js';
+import { graphemes, graphemeWidth } from '../render/text.js';
 import type { Line, Segment, Style } from '../render/types.js';
 import { styleKey } from './sgr.js';
 
-/** One row of cells: characters (`''` for the right half of a wide character) and styles. */
+/**
+ * One row of cells: characters (a grapheme cluster each; `''` for the right half of a wide one)
+ * and styles.
+ */
 export interface CellRow {
   /** One entry per column. */
   readonly chars: readonly string[];
@@ -61,9 +64,9 @@ export class Canvas {
     let x = column;
     const chars = this.chars[row];
     const styles = this.styles[row];
-    for (const ch of text) {
+    for (const ch of graphemes(text)) {
       const code = ch.charCodeAt(0);
-      const width = code >= 0x20 && code < 0x7f ? 1 : charWidth(ch);
+      const width = code >= 0x20 && code < 0x7f ? 1 : graphemeWidth(ch);
       if (width === 0) continue;
       if (chars !== undefined && styles !== undefined && x >= 0 && x + width <= this.columns) {
         chars[x] = ch;

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { charWidth } from '../render/text.js';
+import { graphemes, graphemeWidth } from '../render/text.js';
 import type { Line, Style } from '../render/types.js';
 import type { Canvas, CellRow } from './canvas.js';
 import { moveTo, SGR_RESET } from './escapes.js';
@@ -23,8 +23,8 @@ export function lineToCells(line: Line, columns: number): CellRow {
   const chars: string[] = [];
   const styles: (Style | undefined)[] = [];
   outer: for (const segment of line) {
-    for (const ch of segment.text) {
-      const width = charWidth(ch);
+    for (const ch of graphemes(segment.text)) {
+      const width = graphemeWidth(ch);
       if (width === 0) continue;
       if (chars.length + width > columns) break outer;
       chars.push(ch);

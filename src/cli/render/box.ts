@@ -5,7 +5,7 @@
  * @module
  */
 
-import { charWidth, stringWidth } from './text.js';
+import { graphemes, graphemeWidth, stringWidth } from './text.js';
 
 /**
  * Line weight of a border: `═` (double) or `─` (single).
@@ -70,9 +70,9 @@ export function verticalColumns(text: string): number[] {
     return columns;
   }
   let column = 0;
-  for (const char of text) {
-    if (char === '│') columns.push(column);
-    column += charWidth(char);
+  for (const cluster of graphemes(text)) {
+    if (cluster === '│') columns.push(column);
+    column += graphemeWidth(cluster);
   }
   return columns;
 }

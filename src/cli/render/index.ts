@@ -29,4 +29,4 @@ export {
   type ProcessPanelOptions,
   type ProcessSelection,
 } from './process-panel.js';
-export { center, charWidth, cutString, dropColumns, fitColumns, padEnd, padStart, stringWidth, takeColumns, takeLastColumns } from './text.js';
+export { center, charWidth, cutString, dropColumns, fitColumns, graphemeWidth, graphemes, padEnd, padStart, stringWidth, takeColumns, takeLastColumns } from './text.js';

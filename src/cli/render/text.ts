@@ -1,62 +1,76 @@
 /**
- * Column-width aware string helpers for the fixed-width tables: East Asian wide characters take
- * two terminal columns, combining marks none.
+ * Column-width aware string helpers for the fixed-width tables. Widths are what terminals show:
+ * text is measured in grapheme clusters (`Intl.Segmenter`), an East Asian Wide or Fullwidth
+ * character takes two columns (Unicode's EastAsianWidth table, from `get-east-asian-width`), an
+ * emoji sequence (ZWJ, flag, keycap, skin tone: `👩‍💻`, `🇩🇪`) two, combining marks and format
+ * characters none.
  *
  * @module
  */
+import { eastAsianWidth } from 'get-east-asian-width';
 
 /**
- * Matches any character that is not certainly one column wide: outside printable ASCII, Latin-1,
- * the box-drawing and block elements (U+2500–U+259F) and the few symbols the tables use.
+ * Matches any character that is not certainly one column wide on its own: outside printable
+ * ASCII, Latin-1, the box-drawing and block elements (U+2500–U+259F), the sort arrows and the
+ * Braille patterns of the graphs. Text without one is measured by its length.
  */
-const NOT_NARROW = /[^\x20-\x7e\u00a0-\u02ff\u2500-\u259f\u2420]/;
+const NOT_NARROW = /[^\x20-\x7e\u00a0-\u02ff\u2500-\u259f\u25b2\u25bc\u2800-\u28ff]/;
+/** A code point that takes no column: a combining mark, a format or default-ignorable character. */
+const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}\p{Default_Ignorable_Code_Point}]$/u;
+/** What makes a cluster of several code points an emoji sequence. */
+const EMOJI_PART = /[\p{Extended_Pictographic}\p{Regional_Indicator}\u20e3]/u;
 
-/** Whether code point `cp` is a zero-width combining mark or format character. */
-function isZeroWidth(cp: number): boolean {
-  return (
-    (cp >= 0x0300 && cp <= 0x036f) ||
-    (cp >= 0x200b && cp <= 0x200f) ||
-    (cp >= 0x20d0 && cp <= 0x20ff) ||
-    (cp >= 0xfe00 && cp <= 0xfe0f) ||
-    (cp >= 0xfe20 && cp <= 0xfe2f)
-  );
-}
+let segmenter: Intl.Segmenter | undefined;
 
-/** Whether code point `cp` is East Asian Wide or Fullwidth (two columns). */
-function isWide(cp: number): boolean {
-  return (
-    (cp >= 0x1100 && cp <= 0x115f) ||
-    (cp >= 0x2e80 && cp <= 0x303e) ||
-    (cp >= 0x3041 && cp <= 0x33ff) ||
-    (cp >= 0x3400 && cp <= 0x4dbf) ||
-    (cp >= 0x4e00 && cp <= 0x9fff) ||
-    (cp >= 0xa000 && cp <= 0xa4cf) ||
-    (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) ||
-    (cp >= 0x1f300 && cp <= 0x1f64f) ||
-    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
-    (cp >= 0x20000 && cp <= 0x3fffd)
-  );
+/**
+ * The grapheme clusters of `text` (what a terminal draws as one character: `e` + a combining
+ * accent, `👩‍💻`, a flag).
+ *
+ * @example
+ * ```ts
+ * graphemes('a👩‍💻b'); // ['a', '👩‍💻', 'b']
+ * ```
+ */
+export function graphemes(text: string): string[] {
+  if (!NOT_NARROW.test(text)) return text.split('');
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  return Array.from(segmenter.segment(text), (part) => part.segment);
 }
 
 /**
- * Terminal columns that one character (code point) takes: 0, 1 or 2.
+ * Terminal columns that one code point takes on its own: 0 (controls, combining marks, format
+ * characters), 2 (East Asian Wide and Fullwidth) or 1.
  *
  * @example
  * ```ts
  * charWidth('a'); // 1
  * charWidth('中'); // 2
+ * charWidth('\u200d'); // 0 (zero-width joiner)
  * ```
  */
 export function charWidth(char: string): number {
   const cp = char.codePointAt(0) ?? 0;
   if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return 0;
   if (cp < 0x300) return 1;
-  if (isZeroWidth(cp)) return 0;
-  return isWide(cp) ? 2 : 1;
+  if (ZERO_WIDTH.test(String.fromCodePoint(cp))) return 0;
+  return eastAsianWidth(cp);
+}
+
+/**
+ * Terminal columns that one grapheme cluster takes: an emoji sequence of several code points
+ * (`👩‍💻`, `🇩🇪`, `1️⃣`, `👍🏽`) 2, otherwise the width of its first code point (the marks that
+ * follow it take none).
+ *
+ * @example
+ * ```ts
+ * graphemeWidth('👩‍💻'); // 2
+ * graphemeWidth('é');  // 1 (e + U+0301)
+ * ```
+ */
+export function graphemeWidth(cluster: string): number {
+  const first = cluster.codePointAt(0) ?? 0;
+  if (cluster.length > (first > 0xffff ? 2 : 1) && EMOJI_PART.test(cluster)) return 2;
+  return charWidth(cluster);
 }
 
 /**
@@ -66,26 +80,19 @@ export function charWidth(char: string): number {
  * ```ts
  * stringWidth('GPU'); // 3
  * stringWidth('用户'); // 4
+ * stringWidth('🚀 ✅ ⚡'); // 8
  * ```
  */
 export function stringWidth(text: string): number {
   if (!NOT_NARROW.test(text)) return text.length;
   let width = 0;
-  for (let i = 0; i < text.length; i += 1) {
-    const code = text.charCodeAt(i);
-    if (code >= 0x20 && code < 0x7f) {
-      width += 1;
-      continue;
-    }
-    const cp = text.codePointAt(i) ?? 0;
-    if (cp > 0xffff) i += 1;
-    width += charWidth(String.fromCodePoint(cp));
-  }
+  for (const cluster of graphemes(text)) width += graphemeWidth(cluster);
   return width;
 }
 
 /**
- * The longest prefix of `text` that fits in `columns` terminal columns.
+ * The longest prefix of `text` that fits in `columns` terminal columns (never splitting a
+ * grapheme cluster).
  *
  * @example
  * ```ts
@@ -93,15 +100,16 @@ export function stringWidth(text: string): number {
  * ```
  */
 export function takeColumns(text: string, columns: number): string {
+  if (!NOT_NARROW.test(text)) return text.slice(0, Math.max(0, columns));
   let width = 0;
-  let end = 0;
-  for (const char of text) {
-    const w = charWidth(char);
+  let out = '';
+  for (const cluster of graphemes(text)) {
+    const w = graphemeWidth(cluster);
     if (width + w > columns) break;
     width += w;
-    end += char.length;
+    out += cluster;
   }
-  return text.slice(0, end);
+  return out;
 }
 
 /**
@@ -113,14 +121,15 @@ export function takeColumns(text: string, columns: number): string {
  * ```
  */
 export function dropColumns(text: string, columns: number): string {
+  if (!NOT_NARROW.test(text)) return text.slice(Math.max(0, columns));
   let width = 0;
+  const clusters = graphemes(text);
   let start = 0;
-  for (const char of text) {
-    if (width >= columns) break;
-    width += charWidth(char);
-    start += char.length;
+  while (start < clusters.length && width < columns) {
+    width += graphemeWidth(clusters[start] as string);
+    start += 1;
   }
-  return text.slice(start);
+  return clusters.slice(start).join('');
 }
 
 /**
@@ -132,16 +141,16 @@ export function dropColumns(text: string, columns: number): string {
  * ```
  */
 export function takeLastColumns(text: string, columns: number): string {
-  const chars = [...text];
+  const clusters = graphemes(text);
   let width = 0;
-  let index = chars.length;
+  let index = clusters.length;
   while (index > 0) {
-    const w = charWidth(chars[index - 1] as string);
+    const w = graphemeWidth(clusters[index - 1] as string);
     if (width + w > columns) break;
     width += w;
     index -= 1;
   }
-  return chars.slice(index).join('');
+  return clusters.slice(index).join('');
 }
 
 /**
