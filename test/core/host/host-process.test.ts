@@ -192,13 +192,15 @@ describe.runIf(linux)('HostProcess against real processes', () => {
 
   it('sendSignal delivers the signal', async () => {
     const child = track(
-      spawn(process.execPath, ['-e', "process.on('SIGUSR1', () => process.exit(42)); setInterval(() => {}, 1000)"], {
-        stdio: 'ignore',
+      spawn(process.execPath, ['-e', "process.on('SIGUSR1', () => process.exit(42)); setInterval(() => {}, 1000); process.stdout.write('ready')"], {
+        stdio: ['ignore', 'pipe', 'ignore'],
       }),
     );
     const p = HostProcess.get(child.pid as number);
-    await waitFor(() => p.cmdline().length === 3 && p.numThreads() > 1);
-    await sleep(200); // let the handler be installed
+    // The handler is installed once the child says so (a SIGUSR1 before that would start Node's
+    // inspector instead, which a loaded machine made happen after a fixed sleep).
+    await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+    await waitFor(() => p.cmdline().length === 3);
     p.sendSignal('SIGUSR1');
     expect((await exited(child)).code).toBe(42);
   });
