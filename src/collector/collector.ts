@@ -6,7 +6,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-import { EventEmitter } from 'eventemitter3';
+import { EventEmitter } from 'node:events';
 
 import {
   Device,
@@ -64,7 +64,8 @@ export interface ResourceMetricCollectorOptions {
 }
 
 /**
- * Events of {@link ResourceMetricCollector} (eventemitter3).
+ * Events of {@link ResourceMetricCollector} (a `node:events` EventEmitter). An `'error'` with no
+ * listener is dropped, not thrown: a sample never throws.
  *
  * @example
  * ```ts
@@ -482,7 +483,10 @@ export class ResourceMetricCollector extends EventEmitter<CollectorEvents> {
       close: () => {
         if (buffer?.active === true) this.#deactivateTree(buffer);
       },
-      reportError: (error) => void this.emit('error', error, 'background'),
+      // node:events throws an 'error' event that has no listener: a report nobody listens to is dropped.
+      reportError: (error) => {
+        if (this.listenerCount('error') > 0) this.emit('error', error, 'background');
+      },
     };
   }
 
@@ -580,6 +584,8 @@ export class ResourceMetricCollector extends EventEmitter<CollectorEvents> {
 
   /** Emits without letting a listener's exception escape into a timer or a sample. */
   #emit<K extends keyof CollectorEvents>(event: K, ...args: CollectorEvents[K]): void {
+    // node:events throws an 'error' that nobody listens to; the collector's errors are reports.
+    if (this.listenerCount(event) === 0) return;
     try {
       (this.emit as (event: K, ...args: CollectorEvents[K]) => boolean)(event, ...args);
     } catch (error) {

@@ -379,6 +379,32 @@ describe('failures', () => {
     collector.deactivate();
   });
 
+  it("an 'error' with no listener is dropped: no exception, no warning (node:events would throw it)", async () => {
+    apply(STEPS[0]!);
+    const collector = makeCollector();
+    const device = collector.allDevices[0]!;
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
+    collector.activate('run');
+    Object.defineProperty(device, 'oneshot', {
+      configurable: true,
+      value: () => {
+        throw new Error('driver exploded');
+      },
+    });
+    try {
+      t = 1_000;
+      expect(() => collector.sample()).not.toThrow();
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      delete (device as unknown as Record<string, unknown>)['oneshot'];
+      process.off('warning', onWarning);
+      collector.deactivate();
+    }
+    expect(warnings).toEqual([]);
+  });
+
   it('rejects invalid intervals and root PIDs', () => {
     for (const interval of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, '1' as unknown as number]) {
       expect(() => new col.ResourceMetricCollector({ interval, devices: [] })).toThrow(api.InvalidInputError);
