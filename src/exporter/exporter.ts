@@ -5,8 +5,7 @@
  *
  * @module
  */
-import type { Registry, RegistryContentType } from 'prom-client';
-import { promClient } from './prom.js';
+import { promClient, type PromRegistry } from './prom.js';
 
 import { Device, InvalidInputError } from '../core/index.js';
 import { checkOptions, is } from '../core/options.js';
@@ -16,9 +15,12 @@ import { checkExportable, collectSample, exportableDevices, type ExporterSample 
 import { SingleFlight } from './single-flight.js';
 
 /** Options of {@link createExporter}. */
-export interface ExporterOptions {
-  /** Where to register the metrics (default: prom-client's global `register`). */
-  readonly registry?: Registry<RegistryContentType>;
+export interface ExporterOptions<R extends PromRegistry = PromRegistry> {
+  /**
+   * Where to register the metrics (default: the global `register` of the application's
+   * prom-client, 14 or 15).
+   */
+  readonly registry?: R;
   /** Devices to export (default: every GPU followed by its MIG devices). */
   readonly devices?: readonly Device[];
   /**
@@ -31,9 +33,9 @@ export interface ExporterOptions {
 }
 
 /** A running exporter: its registry, devices and collection state. */
-export interface Exporter {
+export interface Exporter<R extends PromRegistry = PromRegistry> {
   /** The registry the metrics live in. */
-  readonly registry: Registry<RegistryContentType>;
+  readonly registry: R;
   /** The exported devices, in order. */
   readonly devices: readonly Device[];
   /** The `hostname` label value. */
@@ -82,9 +84,9 @@ const EXPORTER_RULES = {
  * });
  * ```
  */
-export function createExporter(options: ExporterOptions = {}): Exporter {
+export function createExporter<R extends PromRegistry = PromRegistry>(options: ExporterOptions<R> = {}): Exporter<R> {
   checkOptions('createExporter', options, EXPORTER_RULES);
-  const registry = options.registry ?? (promClient().register as Registry<RegistryContentType>);
+  const registry = options.registry ?? (promClient().register as unknown as R);
   const interval = options.interval ?? 1.0;
   const devices = [...(options.devices ?? exportableDevices())];
   checkExportable(devices);

@@ -7,8 +7,8 @@
  *
  * @module
  */
-import type { Gauge, Registry, RegistryContentType } from 'prom-client';
-import { promClient } from './prom.js';
+import type { Gauge, Registry } from 'prom-client';
+import { promClient, type PromRegistry } from './prom.js';
 
 import { orNaN, type host } from '../core/index.js';
 import {
@@ -81,7 +81,7 @@ export class ExporterFamilies {
   readonly #info: Gauge;
 
   constructor(
-    registry: Registry<RegistryContentType>,
+    registry: PromRegistry,
     hostname: string,
     info: NvitopInfo,
     collect: () => void | Promise<void>,
@@ -92,7 +92,7 @@ export class ExporterFamilies {
         name,
         help,
         labelNames: [...labelNames],
-        registers: [registry],
+        registers: [registry as Registry],
         ...(withCollect ? { collect: () => collect() } : {}),
       });
       this.#all.push({ name, gauge });

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import type { Registry, RegistryContentType } from 'prom-client';
-import { promClient } from './prom.js';
+import type { Registry } from 'prom-client';
+import { promClient, type PromRegistry } from './prom.js';
 
 /**
  * prom-client default gauges whose names end in `_total`, which `promtool check metrics` rejects
@@ -34,7 +34,7 @@ export const NON_COUNTER_TOTALS: readonly string[] = [
  * (await registry.metrics()).includes('process_cpu_seconds_total'); // true
  * ```
  */
-export function registerProcessMetrics(registry: Registry<RegistryContentType>): void {
-  promClient().collectDefaultMetrics({ register: registry });
+export function registerProcessMetrics(registry: PromRegistry): void {
+  promClient().collectDefaultMetrics({ register: registry as Registry });
   for (const name of NON_COUNTER_TOTALS) registry.removeSingleMetric(name);
 }

@@ -10,14 +10,13 @@ import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 
-import type { Registry, RegistryContentType } from 'prom-client';
-
+import type { PromRegistry } from './prom.js';
 import type { HttpsSettings } from './tls.js';
 
 /** Options of {@link startMetricsServer}. */
 export interface MetricsServerOptions {
   /** The registry to serve. */
-  readonly registry: Registry<RegistryContentType>;
+  readonly registry: PromRegistry;
   /** Address to listen on (default `127.0.0.1`). */
   readonly host?: string;
   /** Port (default 8000; 0 picks a free one). */
@@ -46,7 +45,7 @@ export interface MetricsServer {
 
 const selectedNames = (url: URL): string[] => [...url.searchParams.getAll('name[]'), ...url.searchParams.getAll('name')];
 
-async function exposition(registry: Registry<RegistryContentType>, names: readonly string[]): Promise<string> {
+async function exposition(registry: PromRegistry, names: readonly string[]): Promise<string> {
   const parts: string[] = [];
   for (const name of new Set(names)) {
     if (registry.getSingleMetric(name) !== undefined) parts.push(await registry.getSingleMetricAsString(name));
