@@ -59,6 +59,9 @@ export interface OptionSpec<K extends string = string> {
  * Which tokens end an option's values (a token that does not is taken as a value):
  * - `'dash'`: every token of two or more characters that starts with `-`, as argparse does
  *   when the parser has an option that looks like a negative number (nvitop's `-1`);
+ * - `'option-like'`: tokens that look like an option: two or more characters starting with `-`,
+ *   except negative numbers (`-5`, `-0.5`, `-.5`) and tokens holding a space, which are values, as
+ *   argparse does when no option of the parser looks like a negative number (nvitop-exporter);
  * - `'known'`: `--` and tokens that name an option of the table (exactly, by abbreviation, or
  *   ambiguously); negative numbers such as `-5` or `-0.5` are values unless they are an option's
  *   name, and so are unknown dash tokens.
@@ -68,7 +71,7 @@ export interface OptionSpec<K extends string = string> {
  * new OptionTable(rows, { valueStop: 'known' }).scan(['--sep', '-x']).values.get('sep'); // ['-x']
  * ```
  */
-export type ValueStop = 'dash' | 'known';
+export type ValueStop = 'dash' | 'option-like' | 'known';
 
 /**
  * The raw value of an option: `true` for a flag, `null` for an optional value left out, else
@@ -117,6 +120,8 @@ export interface OptionTableSettings {
 type Resolved<K extends string> = { readonly spec: OptionSpec<K> } | { readonly ambiguous: readonly string[] } | undefined;
 
 const NEGATIVE_NUMBER = /^-\d+(\.\d+)?$/;
+/** argparse's `_negative_number_matcher`. */
+const ARGPARSE_NEGATIVE_NUMBER = /^-\d+$|^-\d*\.\d+$/;
 
 /**
  * A command's options, ready to scan argvs.
@@ -205,6 +210,14 @@ export class OptionTable<K extends string> {
         index += this.#take(exact, argv, index + 1, undefined, values);
         continue;
       }
+      // `-p=8000`: a short name, `=`, its value (argparse splits at the first `=` when the part
+      // before it is an option's name).
+      const equals = token.indexOf('=');
+      const named = equals > 0 ? this.#byName.get(token.slice(0, equals)) : undefined;
+      if (named !== undefined) {
+        index += this.#take(named, argv, index + 1, token.slice(equals + 1), values);
+        continue;
+      }
       // A cluster of one-character options, the last of which may take the rest as its value.
       let cluster = token.slice(1);
       while (cluster.length > 0) {
@@ -248,6 +261,9 @@ export class OptionTable<K extends string> {
   /** Whether `token` ends the values of the option before it (see {@link ValueStop}). */
   #endsValues(token: string): boolean {
     if (this.#valueStop === 'dash') return token.length > 1 && token.startsWith('-');
+    if (this.#valueStop === 'option-like') {
+      return token.length > 1 && token.startsWith('-') && !ARGPARSE_NEGATIVE_NUMBER.test(token) && !token.includes(' ');
+    }
     if (token === '--') return true;
     if (!token.startsWith('-') || token.length < 2) return false;
     if (NEGATIVE_NUMBER.test(token) && !this.#byName.has(token)) return false;

@@ -10,11 +10,13 @@
  */
 import { readFileSync } from 'node:fs';
 
-import { Registry, type RegistryContentType } from 'prom-client';
+// Bundled into the command (prom-client is only an optional peer dependency of the library).
+import * as prom from 'prom-client';
 
 import { Device, NvmlError, type MigDevice } from '../core/index.js';
-import { parseExporterArguments, exporterHelp, exporterUsage, type ExporterCliOptions } from '../exporter/cli-options.js';
+import { parseExporterArguments, exporterHelp, exporterUsage, type ExporterCliOptions } from './exporter/args.js';
 import { createExporter } from '../exporter/exporter.js';
+import { providePromClient } from '../exporter/prom.js';
 import { guessIpAddress } from '../exporter/ip-address.js';
 import { registerProcessMetrics } from '../exporter/process-metrics.js';
 import { exportableDevices } from '../exporter/sample.js';
@@ -143,7 +145,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const devices = listDevices();
   if (typeof devices === 'number') return devices;
 
-  const registry = new Registry() as Registry<RegistryContentType>;
+  providePromClient(prom);
+  const registry = new prom.Registry();
   const exporter = createExporter({ registry, devices, interval: options.interval, hostname: options.hostname });
   registerProcessMetrics(registry);
 

@@ -9,7 +9,7 @@ import { join, posix, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 
-import { parseExporterArguments } from '../../src/exporter/cli-options.js';
+import { parseExporterArguments } from '../../src/cli/exporter/args.js';
 import { ROOT } from '../helpers/exporter-process.js';
 import { GRAFANA_DIR, dashboardQueries, metricNames } from './dashboard-queries.js';
 import { ALL_FAMILIES } from './expected.js';

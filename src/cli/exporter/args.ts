@@ -1,9 +1,12 @@
 /**
  * Command-line options of `nvitop-exporter`, with nvitop-exporter's flags, aliases, defaults
- * and checks. Parsing is pure: it returns what to do, it never prints or exits.
+ * and checks, scanned by the shared option table (argparse's forms: unique-prefix abbreviations
+ * such as `--inter 2`, `--name=value`, `-p8000`, `-p=8000`). Parsing is pure: it returns what to
+ * do, it never prints or exits.
  *
  * @module
  */
+import { OptionTable, UsageError, rejectUnrecognized, type OptionSpec, type RawArgs } from '../argparse.js';
 
 /** The parsed options. */
 export interface ExporterCliOptions {
@@ -38,10 +41,11 @@ export type ExporterCliRequest =
 export const MIN_INTERVAL = 0.25;
 
 type Dest = 'hostname' | 'bindAddress' | 'port' | 'interval' | 'certfile' | 'keyfile' | 'clientCafile' | 'clientCapath';
+type Key = Dest | 'help' | 'version' | 'clientAuthRequired';
 
 interface Flag {
   readonly names: readonly string[];
-  readonly dest: Dest | 'help' | 'version' | 'clientAuthRequired';
+  readonly dest: Key;
   readonly metavar?: string;
   readonly help: string;
 }
@@ -74,7 +78,11 @@ const FLAGS: readonly Flag[] = [
   },
 ];
 
-const flagLabel = (flag: Flag): string => flag.names.join('/');
+// nvitop-exporter has no option that looks like a negative number: `-p -5` gives -5 to -p.
+const TABLE = new OptionTable<Key>(
+  FLAGS.map((flag): OptionSpec<Key> => ({ key: flag.dest, names: flag.names, arity: flag.metavar === undefined ? 'flag' : 'one' })),
+  { valueStop: 'option-like' },
+);
 
 /**
  * The one-line usage summary.
@@ -118,85 +126,56 @@ function shortNumber(value: number): string {
   return String(Number(text));
 }
 
-function parseValue(flag: Flag, raw: string): { value: string | number } | { error: string } {
-  const label = flagLabel(flag);
-  if (flag.dest === 'port') {
-    if (!/^\s*[+-]?\d+\s*$/.test(raw)) return { error: `argument ${label}: invalid int value: '${raw}'` };
+function parseValue(dest: Dest, raw: string): string | number {
+  const label = TABLE.label(dest);
+  if (dest === 'port') {
+    if (!/^\s*[+-]?\d+\s*$/.test(raw)) throw new UsageError(`argument ${label}: invalid int value: '${raw}'`);
     const port = Number(raw);
-    if (port < 0 || port > 65535) return { error: `argument ${label}: port must be 0-65535, got ${port}` };
-    return { value: port };
+    if (port < 0 || port > 65535) throw new UsageError(`argument ${label}: port must be 0-65535, got ${port}`);
+    return port;
   }
-  if (flag.dest === 'interval') {
+  if (dest === 'interval') {
     const value = raw.trim() === '' ? Number.NaN : Number(raw);
-    if (!Number.isFinite(value) || value <= 0) return { error: `argument ${label}: invalid positive float value: '${raw}'` };
-    return { value };
+    if (!Number.isFinite(value) || value <= 0) throw new UsageError(`argument ${label}: invalid positive float value: '${raw}'`);
+    return value;
   }
-  return { value: raw };
+  return raw;
 }
 
-/**
- * Parses `argv` (without `node` and the script): `--name value`, `--name=value`, `-p value` and
- * `-p8000` forms, every alias nvitop-exporter has. Unknown flags, missing values, bad numbers and
- * an interval under 0.25 s are usage errors (argparse's messages).
- *
- * @example
- * ```ts
- * parseExporterArguments(['-p', '9000'], '10.0.0.5');
- * // { action: 'run', options: { hostname: '10.0.0.5', bindAddress: '127.0.0.1', port: 9000, interval: 1, ... } }
- * ```
- */
-export function parseExporterArguments(argv: readonly string[], defaultHostname: string): ExporterCliRequest {
-  const values: Partial<Record<Dest, string | number>> = {};
-  let clientAuthRequired = false;
-  const byName = new Map<string, Flag>();
-  for (const flag of FLAGS) for (const name of flag.names) byName.set(name, flag);
-  const unknown: string[] = [];
-
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i] ?? '';
-    let flag: Flag | undefined;
-    let inline: string | undefined;
-    if (arg.startsWith('--')) {
-      const eq = arg.indexOf('=');
-      flag = byName.get(eq === -1 ? arg : arg.slice(0, eq));
-      if (eq !== -1) inline = arg.slice(eq + 1);
-    } else if (arg.startsWith('-') && arg.length >= 2) {
-      flag = byName.get(arg.slice(0, 2));
-      if (arg.length > 2) inline = arg.slice(2).replace(/^=/, '');
+/** `--help`/`--version` that argparse reaches before the token that fails the scan. */
+function earlyExit(argv: readonly string[]): ExporterCliRequest | undefined {
+  for (let end = 1; end < argv.length; end += 1) {
+    try {
+      const values = TABLE.scan(argv.slice(0, end)).values;
+      if (values.has('help')) return { action: 'help' };
+      if (values.has('version')) return { action: 'version' };
+    } catch {
+      // A value cut off by the slice: look further.
     }
-    if (flag === undefined) {
-      unknown.push(arg);
-      continue;
-    }
-    if (flag.dest === 'help') return { action: 'help' };
-    if (flag.dest === 'version') return { action: 'version' };
-    if (flag.dest === 'clientAuthRequired') {
-      if (inline !== undefined) return { action: 'usage-error', message: `argument ${flagLabel(flag)}: ignored explicit argument '${inline}'` };
-      clientAuthRequired = true;
-      continue;
-    }
-    let raw = inline;
-    if (raw === undefined) {
-      const next = argv[i + 1];
-      // argparse takes a following negative number as a value, but not another flag.
-      if (next === undefined || (next.startsWith('-') && !/^-\d/.test(next))) {
-        return { action: 'usage-error', message: `argument ${flagLabel(flag)}: expected one argument` };
-      }
-      raw = next;
-      i += 1;
-    }
-    const parsed = parseValue(flag, raw);
-    if ('error' in parsed) return { action: 'usage-error', message: parsed.error };
-    values[flag.dest] = parsed.value;
   }
-  if (unknown.length > 0) return { action: 'usage-error', message: `unrecognized arguments: ${unknown.join(' ')}` };
+  return undefined;
+}
 
+function parse(argv: readonly string[], defaultHostname: string): ExporterCliRequest {
+  let raw: RawArgs<Key>;
+  try {
+    raw = TABLE.scan(argv);
+  } catch (error) {
+    const early = error instanceof UsageError ? earlyExit(argv) : undefined;
+    if (early !== undefined) return early;
+    throw error;
+  }
+  if (raw.values.has('help')) return { action: 'help' };
+  if (raw.values.has('version')) return { action: 'version' };
+  rejectUnrecognized([...raw.unrecognized, ...raw.rest]);
+  const values: Partial<Record<Dest, string | number>> = {};
+  for (const [key, value] of raw.values) {
+    if (key === 'help' || key === 'version' || key === 'clientAuthRequired' || !Array.isArray(value)) continue;
+    values[key] = parseValue(key, value[0] as string);
+  }
   const interval = (values.interval as number | undefined) ?? 1.0;
   if (interval < MIN_INTERVAL) {
-    return {
-      action: 'usage-error',
-      message: `the interval ${shortNumber(interval)}s is too short, which may cause performance issues. Expected 1/4 or higher.`,
-    };
+    throw new UsageError(`the interval ${shortNumber(interval)}s is too short, which may cause performance issues. Expected 1/4 or higher.`);
   }
   const text = (dest: Dest): string | undefined => values[dest] as string | undefined;
   const options: ExporterCliOptions = {
@@ -204,11 +183,32 @@ export function parseExporterArguments(argv: readonly string[], defaultHostname:
     bindAddress: text('bindAddress') ?? '127.0.0.1',
     port: (values.port as number | undefined) ?? 8000,
     interval,
-    clientAuthRequired,
+    clientAuthRequired: raw.values.get('clientAuthRequired') === true,
     ...(text('certfile') === undefined ? {} : { certfile: text('certfile') }),
     ...(text('keyfile') === undefined ? {} : { keyfile: text('keyfile') }),
     ...(text('clientCafile') === undefined ? {} : { clientCafile: text('clientCafile') }),
     ...(text('clientCapath') === undefined ? {} : { clientCapath: text('clientCapath') }),
   };
   return { action: 'run', options };
+}
+
+/**
+ * Parses `argv` (without `node` and the script) with argparse's rules: every alias
+ * nvitop-exporter has, unique-prefix abbreviations (`--inter 2`, `--bind=0.0.0.0`), `-p 8000`,
+ * `-p8000` and `-p=8000`. Unknown flags, ambiguous abbreviations, missing values, bad numbers and
+ * an interval under 0.25 s are usage errors (argparse's messages).
+ *
+ * @example
+ * ```ts
+ * parseExporterArguments(['--inter', '2', '-p', '9000'], '10.0.0.5');
+ * // { action: 'run', options: { hostname: '10.0.0.5', bindAddress: '127.0.0.1', port: 9000, interval: 2, ... } }
+ * ```
+ */
+export function parseExporterArguments(argv: readonly string[], defaultHostname: string): ExporterCliRequest {
+  try {
+    return parse(argv, defaultHostname);
+  } catch (error) {
+    if (error instanceof UsageError) return { action: 'usage-error', message: error.message };
+    throw error;
+  }
 }
