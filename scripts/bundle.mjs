@@ -1,41 +1,167 @@
 #!/usr/bin/env node
-// Bundles what tsc compiled into dist/ so that start-up loads a few files instead of ~150
-// modules (on a small VM each module costs about half a millisecond to load):
+// Turns what tsc compiled into dist/ into what the package ships (package.json "files"):
 //  - dist/bin: the three command-line entry points, one ES module each plus shared chunks (the
-//    monitor is a lazily loaded chunk);
-//  - dist/bundle/index.js: the package's root entry (package.json "exports" points there; the
-//    type declarations stay in dist/*.d.ts);
-//  - next to both, cuda-device-uuids.js: the child program core/native/cuda-driver.ts runs (it
-//    looks for it beside the module that spawns it).
-// Runtime dependencies stay external: they are installed next to the package.
+//    monitor is a lazily loaded chunk), so that start-up loads a few files instead of ~150
+//    modules (on a small VM each module costs about half a millisecond to load). prom-client is
+//    bundled in (it is only an optional peer dependency of the library), with its licence and
+//    those of its own dependencies in dist/bin/THIRD-PARTY-NOTICES.txt;
+//  - dist/bundle/<entry>.js: the package's entries as ES modules (package.json "exports"
+//    "import"); dependencies and peer dependencies stay external, installed beside the package;
+//  - dist/bundle/<entry>.cjs: the "require" entries, which require() the ES module (Node >= 20.19
+//    and >= 22.12 load ES modules with require), so import and require share one copy;
+//  - dist/bundle/<entry>.d.ts and .d.cts: the declarations tsc wrote, bundled into one file per
+//    entry (the .d.cts copy is the same text read as CommonJS declarations);
+//  - next to the bins and the entries, cuda-device-uuids.js: the child program
+//    core/native/cuda-driver.ts runs (it looks for it beside the module that spawns it).
+// The unbundled dist/**/*.js, *.d.ts and source maps stay for the tests and benches; they are not
+// shipped.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rollup } from 'rollup';
+import { dts } from 'rollup-plugin-dts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+/**
+ * The package's entries: the name of the files in dist/bundle, and the module tsc compiled
+ * (dist/<name>.js and its declarations dist/<name>.d.ts). Each needs a subpath in package.json
+ * "exports" with "import" and "require" conditions, each with "types" first (the package test
+ * checks that they agree).
+ */
+const PACKAGE_ENTRIES = { index: 'dist/index' };
+
+const CLI_ENTRIES = ['dist/cli/nvitop.js', 'dist/cli/nvisel.js', 'dist/cli/nvitop-exporter.js'];
+
 const common = {
   absWorkingDir: root,
   bundle: true,
   format: 'esm',
   platform: 'node',
   target: 'node18',
-  external: Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies }),
   logLevel: 'warning',
   legalComments: 'none',
 };
 
-for (const dir of ['dist/bin', 'dist/bundle']) rmSync(path.join(root, dir), { recursive: true, force: true });
-await Promise.all([
-  build({
+// CommonJS code bundled into an ES module calls require() for Node's built-ins.
+const requireBanner =
+  "import { createRequire as __nvitopCreateRequire } from 'node:module';\nconst require = __nvitopCreateRequire(import.meta.url);";
+
+function bundleCli() {
+  return build({
     ...common,
-    entryPoints: ['dist/cli/nvitop.js', 'dist/cli/nvisel.js', 'dist/cli/nvitop-exporter.js'],
+    entryPoints: CLI_ENTRIES,
     outdir: path.join(root, 'dist/bin'),
     splitting: true,
-  }),
-  build({ ...common, entryPoints: ['dist/index.js'], outfile: path.join(root, 'dist/bundle/index.js') }),
-  ...['dist/bin', 'dist/bundle'].map((dir) =>
+    metafile: true,
+    banner: { js: requireBanner },
+    external: Object.keys(manifest.dependencies ?? {}),
+  });
+}
+
+function bundleEntries() {
+  return build({
+    ...common,
+    entryPoints: Object.fromEntries(Object.entries(PACKAGE_ENTRIES).map(([name, base]) => [name, `${base}.js`])),
+    outdir: path.join(root, 'dist/bundle'),
+    splitting: true,
+    external: Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies }),
+  });
+}
+
+/** Declaration bundles: one rollup pass, written as .d.ts (ES module) and .d.cts (CommonJS). */
+async function bundleDeclarations() {
+  const input = Object.fromEntries(Object.entries(PACKAGE_ENTRIES).map(([name, base]) => [name, `${base}.d.ts`]));
+  const bundle = await rollup({
+    input,
+    plugins: [dts()],
+    external: (id) => !id.startsWith('.') && !path.isAbsolute(id),
+    onwarn(warning, warn) {
+      if (warning.code !== 'EMPTY_BUNDLE') warn(warning);
+    },
+  });
+  for (const [js, ext] of [
+    ['.js', '.d.ts'],
+    ['.cjs', '.d.cts'],
+  ]) {
+    await bundle.write({
+      dir: path.join(root, 'dist/bundle'),
+      format: 'es',
+      entryFileNames: `[name]${ext}`,
+      chunkFileNames: `[name]-[hash]${ext}`,
+      // A declaration chunk is imported by its JavaScript name: './x-1a2b.js' finds x-1a2b.d.ts.
+      plugins: [
+        {
+          name: 'declaration-specifiers',
+          renderChunk: (code) => code.replaceAll(new RegExp(`(from '\\./[^']+)\\${ext.replace('.', '\\.')}'`, 'g'), `$1${js}'`),
+        },
+      ],
+    });
+  }
+  await bundle.close();
+}
+
+/** The "require" entries: CommonJS files that load the ES module bundle with require(). */
+function writeRequireEntries() {
+  for (const name of Object.keys(PACKAGE_ENTRIES)) {
+    const text = `'use strict';
+// CommonJS entry of nvitop-node: require() of the ES module bundle, so that require('nvitop-node')
+// and import share one copy of the package (Node.js >= 20.19 or >= 22.12 load ES modules this way).
+try {
+  module.exports = require('./${name}.js');
+} catch (error) {
+  if (error && error.code === 'ERR_REQUIRE_ESM') {
+    throw new Error(
+      "nvitop-node: require() of this package needs Node.js >= 20.19 or >= 22.12 (this is " + process.version + "); use import('nvitop-node') instead.",
+      { cause: error },
+    );
+  }
+  throw error;
+}
+`;
+    writeFileSync(path.join(root, 'dist/bundle', `${name}.cjs`), text);
+  }
+}
+
+/** The package folder (under node_modules) that a bundled input file belongs to. */
+function packageDirOf(input) {
+  const parts = input.split('/');
+  const at = parts.lastIndexOf('node_modules');
+  if (at < 0) return undefined;
+  const length = parts[at + 1]?.startsWith('@') ? 2 : 1;
+  return parts.slice(0, at + 1 + length).join('/');
+}
+
+/** Licence texts of the third-party packages bundled into dist/bin. */
+function writeNotices(metafile) {
+  const dirs = new Set();
+  for (const input of Object.keys(metafile.inputs)) {
+    const dir = packageDirOf(input);
+    if (dir !== undefined) dirs.add(dir);
+  }
+  const sections = [...dirs].sort().map((dir) => {
+    const pkg = JSON.parse(readFileSync(path.join(root, dir, 'package.json'), 'utf8'));
+    const licenseFile = ['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'license', 'LICENCE'].find((f) => existsSync(path.join(root, dir, f)));
+    if (licenseFile === undefined) throw new Error(`bundle: ${dir} has no LICENSE file to ship with dist/bin`);
+    const text = readFileSync(path.join(root, dir, licenseFile), 'utf8').trim();
+    return `${pkg.name}@${pkg.version} (${pkg.license})\n${'-'.repeat(72)}\n${text}\n`;
+  });
+  const header =
+    'The command-line bundles in this folder include the following packages (and nvitop-node\'s own\ncode, Apache-2.0). Their licences:\n\n';
+  writeFileSync(path.join(root, 'dist/bin/THIRD-PARTY-NOTICES.txt'), header + sections.join('\n'));
+}
+
+for (const dir of ['dist/bin', 'dist/bundle']) rmSync(path.join(root, dir), { recursive: true, force: true });
+mkdirSync(path.join(root, 'dist/bundle'), { recursive: true });
+/** The CUDA device-order child program, beside each bundle that may spawn it. */
+function bundleChildPrograms() {
+  return ['dist/bin', 'dist/bundle'].map((dir) =>
     build({ ...common, entryPoints: ['dist/core/native/cuda-device-uuids.js'], outfile: path.join(root, dir, 'cuda-device-uuids.js') }),
-  ),
-]);
+  );
+}
+
+const [cli] = await Promise.all([bundleCli(), bundleEntries(), bundleDeclarations(), ...bundleChildPrograms()]);
+writeNotices(cli.metafile);
+writeRequireEntries();
