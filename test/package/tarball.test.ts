@@ -32,12 +32,12 @@ beforeAll(() => {
 /** Module specifiers in a bundled ES module (static, dynamic, and require()s of bundled CommonJS). */
 function specifiers(code: string): string[] {
   const patterns = [
-    /\bfrom\s*"([^"]+)"/g,
-    /\bimport\s*"([^"]+)"/g,
-    /\bimport\(\s*"([^"]+)"\s*\)/g,
-    /\brequire\d*\(\s*"([^"]+)"\s*\)/g,
-    /import\.meta\.url\)\(\s*"([^"]+)"\s*\)/g,
-    /import\.meta\.url\)\.resolve\(\s*"([^"]+)"\s*\)/g,
+    /\bfrom\s*"([^"\s]+)"/g,
+    /\bimport\s*"([^"\s]+)"/g,
+    /\bimport\(\s*"([^"\s]+)"\s*\)/g,
+    /\brequire\d*\(\s*"([^"\s]+)"\s*\)/g,
+    /import\.meta\.url\)\(\s*"([^"\s]+)"\s*\)/g,
+    /import\.meta\.url\)\.resolve\(\s*"([^"\s]+)"\s*\)/g,
     /=\s*require\('([^']+)'\)/g, // the hand-written .cjs entries
   ];
   return patterns.flatMap((pattern) => [...code.matchAll(pattern)].map((match) => match[1]!));
