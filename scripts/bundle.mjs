@@ -158,7 +158,12 @@ mkdirSync(path.join(root, 'dist/bundle'), { recursive: true });
 /** The CUDA device-order child program, beside each bundle that may spawn it. */
 function bundleChildPrograms() {
   return ['dist/bin', 'dist/bundle'].map((dir) =>
-    build({ ...common, entryPoints: ['dist/core/native/cuda-device-uuids.js'], outfile: path.join(root, dir, 'cuda-device-uuids.js') }),
+    build({
+      ...common,
+      entryPoints: ['dist/core/native/cuda-device-uuids.js'],
+      outfile: path.join(root, dir, 'cuda-device-uuids.js'),
+      external: Object.keys(manifest.dependencies ?? {}),
+    }),
   );
 }
 
