@@ -9,6 +9,8 @@ import { join, resolve } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import type { HostSnapshot } from '../../src/core/index.js';
+import { asciiLines, lineText, renderHostPanel } from '../../src/cli/render/index.js';
 import { fakeNvmlEnv, loadScenario, withPids, writeScenario } from '../helpers/fake-nvml.js';
 import { maskRunDependent } from '../helpers/golden-mask.js';
 import { TmuxSession } from '../helpers/tmux.js';
@@ -52,6 +54,38 @@ describe('nvitop -1 prints what nvitop 1.7.0 prints', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(mask(rows(result.stdout))).toEqual(mask(golden(file)));
+  });
+});
+
+describe('the host lines, given the figures nvitop read, are the golden lines exactly', () => {
+  // The masked parts of the host panel: rendered from the figures the golden lines show (CPU %,
+  // uptime, load averages, memory % and used, swap %), they must come out character for character.
+  const GiB = 1024 ** 3;
+  const host = (cpu: number, uptime: number, load: [number, number, number], used: number): HostSnapshot => ({
+    hostname: 'vm',
+    username: 'root',
+    cpuPercent: cpu,
+    cpuCount: 2,
+    virtualMemory: { total: 8 * GiB, available: 7 * GiB, used: Math.round(used * GiB), free: 7 * GiB, percent: 1.7 },
+    swapMemory: { total: GiB, used: 0, free: GiB, percent: 0 },
+    loadAverage: load,
+    uptime,
+    timestamp: 0,
+  });
+  const hms = (h: number, m: number, s: number): number => 3600 * h + 60 * m + s;
+  const cases: [string, number, number, HostSnapshot][] = [
+    ['nvitop-1.c79.txt', 10, 79, host(54.3, hms(1, 40, 44), [0.84, 0.59, 0.57], 0.15)],
+    ['nvitop-1.c100.txt', 10, 100, host(51.5, hms(1, 40, 44), [0.84, 0.59, 0.57], 0.15)],
+    ['nvitop-1.c120.txt', 10, 120, host(50.0, hms(1, 40, 44), [0.84, 0.59, 0.57], 0.15)],
+    ['nvitop-1.c160.txt', 10, 140, host(52.9, hms(1, 40, 45), [0.85, 0.6, 0.57], 0.14)],
+    ['nvitop-1-ascii.c79.txt', 10, 79, host(48.5, hms(1, 40, 46), [0.85, 0.6, 0.57], 0.14)],
+    ['monitor.80x24.txt', 8, 80, host(1.0, hms(1, 41, 25), [0.72, 0.6, 0.57], 0.13)],
+  ];
+  it.each(cases)('%s', (file, row, width, snapshot) => {
+    const ascii = file.includes('ascii');
+    const lines = renderHostPanel(snapshot, { width, ascii, colorful: false, light: false, gpuUtilThresholds: [10, 75], memUtilThresholds: [10, 80] });
+    const text = (ascii ? asciiLines(lines) : lines).map(lineText);
+    expect(text).toEqual(golden(file).slice(row, row + 2));
   });
 });
 
