@@ -43,6 +43,40 @@ describe('history graphs', () => {
     expect(popcount(last & 0xb8)).toBe(1); // newest (right column): one dot
   });
 
+  it("fills each row with round(5 × (filled rows − row)) dots, at most 4, ties to even (nvitop's rule)", () => {
+    // One row: 30 % → round(1.5) = 2 dots, 50 % → round(2.5) = 2, 70 % → round(3.5) = 4,
+    // 14 % → round(0.7) = 1, 90 % → 4; a small value still shows one dot (a fifth of a row).
+    const percents = [1, 14, 30, 50, 70, 90];
+    const counts = percents.map((percent) => {
+      const g = new HistoryGraph({ height: 1 });
+      g.add(percent, 1000);
+      return popcount(dots(g.render(1)[0]!) & 0xb8);
+    });
+    expect(counts).toEqual([1, 1, 2, 2, 4, 4]);
+    // Five rows at 41.7 % and 63 % (the golden machine's GPU memory and utilization): two full
+    // rows, and three full rows plus one dot.
+    const memory = new HistoryGraph({ height: 5 });
+    const util = new HistoryGraph({ height: 5, upsideDown: true });
+    for (const t of [1000, 2000, 3000]) {
+      memory.add(41.7, t);
+      util.add(63, t);
+    }
+    expect(memory.render(2)).toEqual(['  ', '  ', '  ', '⢸⣿', '⢸⣿']);
+    expect(util.render(2)).toEqual(['⢸⣿', '⢸⣿', '⢸⣿', '⠈⠉', '  ']);
+  });
+
+  it('makes one point of the values added within a second: their mean', () => {
+    const g = new HistoryGraph({ height: 1 });
+    g.add(10, 1000);
+    g.add(NA, 1300);
+    g.add(50, 1500);
+    expect(g.length).toBe(1);
+    // 30 % → 2 dots.
+    expect(popcount(dots(g.render(1)[0]!) & 0xb8)).toBe(2);
+    g.add(90, 2000);
+    expect(g.length).toBe(2);
+  });
+
   it('interpolates seconds skipped between refreshes and leaves NA as a gap', () => {
     const g = new HistoryGraph({ height: 4 });
     g.add(0, 0);

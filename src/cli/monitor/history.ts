@@ -1,11 +1,14 @@
 /**
- * History graphs: a value sampled once per second (gaps between refreshes are interpolated),
- * drawn with Braille dots, two samples per column, so a graph `w` columns wide shows the last
- * `2w` seconds. Upward graphs fill from the bottom, upside-down ones from the top.
+ * History graphs as nvitop draws them: one point per second (the mean of the values added in
+ * that second; seconds skipped between refreshes are interpolated), drawn with Braille dots, two
+ * points per column, so a graph `w` columns wide shows the last `2w` seconds. A row of a column
+ * holds `round(5 × (filled rows − row))` dots, at most 4 (nvitop's rule, ties to even); any
+ * known value shows at least a fifth of a row. Upward graphs fill from the bottom, upside-down
+ * ones from the top.
  *
  * @module
  */
-import { isNA, NA, type Maybe } from '../../core/index.js';
+import { host, isNA, NA, type Maybe } from '../../core/index.js';
 
 /** Options of a {@link HistoryGraph}. */
 export interface HistoryGraphOptions {
@@ -47,6 +50,8 @@ const RIGHT_DOWN = [0x08, 0x10, 0x20, 0x80];
 export class HistoryGraph {
   private readonly samples: number[] = [];
   private lastSlot: number | undefined;
+  private slotSum = 0;
+  private slotCount = 0;
   private latest: Maybe<number> = NA;
   private readonly height: number;
   private readonly upsideDown: boolean;
@@ -74,8 +79,9 @@ export class HistoryGraph {
   }
 
   /**
-   * Record a value at a time (milliseconds). Seconds skipped since the last value are filled
-   * by linear interpolation; NA is stored as a gap.
+   * Record a value at a time (milliseconds). Values within one second make one point, their
+   * mean; seconds skipped since the last value are filled by linear interpolation; NA is stored
+   * as a gap.
    *
    * @example
    * ```ts
@@ -86,10 +92,17 @@ export class HistoryGraph {
     const v = isNA(value) || !Number.isFinite(value) ? Number.NaN : value;
     this.latest = Number.isNaN(v) ? NA : v;
     const slot = Math.floor(timestamp / this.sampleMs);
+    if (this.lastSlot !== undefined && slot === this.lastSlot) {
+      // Another value in the same second: the point is their mean.
+      if (!Number.isNaN(v)) {
+        this.slotSum += v;
+        this.slotCount += 1;
+      }
+      this.samples[this.samples.length - 1] = this.slotCount > 0 ? this.slotSum / this.slotCount : Number.NaN;
+      return;
+    }
     if (this.lastSlot === undefined || slot < this.lastSlot) {
       this.samples.push(v);
-    } else if (slot === this.lastSlot) {
-      this.samples[this.samples.length - 1] = v;
     } else {
       const previous = this.samples[this.samples.length - 1] as number;
       const steps = Math.min(slot - this.lastSlot, this.capacity);
@@ -98,6 +111,8 @@ export class HistoryGraph {
       }
       this.samples.push(v);
     }
+    this.slotSum = Number.isNaN(v) ? 0 : v;
+    this.slotCount = Number.isNaN(v) ? 0 : 1;
     this.lastSlot = slot;
     if (this.samples.length > this.capacity) this.samples.splice(0, this.samples.length - this.capacity);
   }
@@ -145,8 +160,9 @@ export class HistoryGraph {
 
   private dots(value: number | undefined, row: number, bound: number, height: number): number {
     if (value === undefined || Number.isNaN(value)) return 0;
-    const scaled = Math.max(0.2, (height * Math.min(Math.max(value, 0), bound)) / bound);
-    return Math.min(Math.max(Math.round(4 * (scaled - row)), 0), 4);
+    let filled = height * Math.min(value / bound, 1);
+    if (filled >= 0) filled = Math.max(filled, 0.2);
+    return Math.min(Math.max(host.pyRound(5 * (filled - row)), 0), 4);
   }
 
   /**
