@@ -14,12 +14,147 @@
  * console.log(`host CPU ${host.cpuPercent()}%`);
  * ```
  *
+ * The names below are the package's API, listed one by one (a test keeps a copy of the list, so
+ * that a change to it is a decision, not an accident). The command-line programs, the tests and
+ * the benchmarks reach the rest through `src/internal.ts`.
+ *
  * @module
  */
-export * from './core/index.js';
-export * from './collector/index.js';
-export * from './callbacks/index.js';
-export * from './exporter/index.js';
+
+// ---- NA, units, errors
+export { NA, isNA, orNaN, orElse, toMaybe, compareNaLast, formatMaybe, type Maybe, type NotApplicable } from './core/na.js';
+export { KiB, MiB, GiB, TiB, PiB, bytes2human, human2bytes, timedelta2human, utilization2string, boolify } from './core/units.js';
+export {
+  NvitopError,
+  isNvitopError,
+  InvalidInputError,
+  UnknownOptionError,
+  StateError,
+  CudaError,
+  HostProcessError,
+  NoSuchProcessError,
+  AccessDeniedError,
+  ZombieProcessError,
+} from './core/errors.js';
+export {
+  NvmlError,
+  NvmlLibraryNotFoundError,
+  NvmlFunctionNotFoundError,
+  NvmlUninitializedError,
+  NvmlInvalidArgumentError,
+  NvmlNotSupportedError,
+  NvmlNoPermissionError,
+  NvmlNotFoundError,
+  NvmlInsufficientSizeError,
+  NvmlDriverNotLoadedError,
+  NvmlGpuIsLostError,
+  NvmlUnknownError,
+  NvmlLibRmVersionMismatchError,
+  NvmlArgumentVersionMismatchError,
+  type DamagedLibrary,
+} from './core/nvml/errors.js';
+
+// ---- devices, processes, host
+export {
+  Device,
+  PhysicalDevice,
+  MigDevice,
+  CudaDevice,
+  CudaMigDevice,
+  parseCudaVisibleDevices,
+  normalizeCudaVisibleDevices,
+  invalidateCudaVisibleDevicesCache,
+  type GpuProcessMap,
+  type NvmlIndex,
+  type SnapshotGroup,
+  type SnapshotOptions,
+} from './core/device/index.js';
+export { GpuProcess } from './core/process/gpu-process.js';
+export { HostProcess } from './core/host/host-process.js';
+export * as host from './core/host/public.js';
+export { setQueryCacheTtl } from './core/cache.js';
+export type {
+  Bar1MemoryInfo,
+  ClockInfos,
+  ClockSpeedInfos,
+  DeviceKind,
+  DeviceSnapshot,
+  GpuProcessSnapshot,
+  GpuProcessType,
+  HostSnapshot,
+  MemoryInfo,
+  SwapMemoryInfo,
+  ThroughputInfo,
+  UtilizationRates,
+  VirtualMemoryInfo,
+} from './core/snapshot-types.js';
+
+// ---- collector
+export {
+  ResourceMetricCollector,
+  collectInBackground,
+  BackgroundCollection,
+  takeSnapshots,
+  systemClock,
+  deviceScope,
+  type BackgroundOptions,
+  type CollectedMetrics,
+  type CollectorClock,
+  type CollectorEvents,
+  type OnCollect,
+  type ResourceMetricCollectorOptions,
+  type Sample,
+  type SnapshotResult,
+  type TakeSnapshotsOptions,
+} from './collector/index.js';
+
+// ---- callbacks: tfjs, TensorBoard, CSV, JSONL
+export {
+  GpuStatsLogger,
+  INTER_STEP_KEY,
+  INTRA_STEP_KEY,
+  SummaryWriter,
+  addScalarDict,
+  CsvLogger,
+  JsonlLogger,
+  MultiSink,
+  createSink,
+  isMetricSink,
+  type CsvLoggerOptions,
+  type GpuSpec,
+  type GpuStatsLoggerOptions,
+  type JsonlLoggerOptions,
+  type LoggedDevice,
+  type MetricFunction,
+  type MetricSink,
+  type MetricValue,
+  type Metrics,
+  type ScalarWriter,
+  type SinkTarget,
+  type SummaryWriterOptions,
+  type TfjsLogs,
+} from './callbacks/index.js';
+
+// ---- Prometheus exporter
+export {
+  createExporter,
+  startMetricsServer,
+  registerProcessMetrics,
+  loadTlsSettings,
+  TlsConfigError,
+  MissingDependencyError,
+  exportableDevices,
+  exportedMetricNames,
+  type Exporter,
+  type ExporterOptions,
+  type HttpsSettings,
+  type MetricsServer,
+  type MetricsServerOptions,
+  type PromRegistry,
+  type TlsFiles,
+} from './exporter/index.js';
+
+// ---- device selection and locks
 export {
   DeviceLock,
   LockDirectoryError,

@@ -134,7 +134,7 @@ function toError(error: unknown): Error {
  *   running time is reported as `pid:P/host/running_time (min)` (its maximum) and `…/last`.
  *   See docs/metric-keys.md.
  * - **Statistics** are running aggregates (O(1) memory per metric): time-weighted trapezoidal
- *   mean, min, max, last; missing values are skipped (see {@link RunningStatistics}); a
+ *   mean, min, max, last; missing values are skipped (see `RunningStatistics`); a
  *   statistic without any value is {@link NA}.
  * - **Sampling** happens every `interval` seconds on an `unref()`ed timer while any tag is
  *   active (never keeping the process alive), and in `collect()` when the last sample is older

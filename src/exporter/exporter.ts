@@ -46,9 +46,9 @@ export interface Exporter<R extends PromRegistry = PromRegistry> {
   readonly collections: number;
   /**
    * Collects now unless the last collection is younger than `interval` (or one is running), and
-   * resolves with the sample the metrics now show.
+   * resolves once the metrics show it.
    */
-  refresh(): Promise<ExporterSample>;
+  refresh(): Promise<void>;
   /** Removes this exporter's metrics from the registry. */
   close(): void;
 }
@@ -115,7 +115,7 @@ export function createExporter<R extends PromRegistry = PromRegistry>(options: E
     get collections() {
       return flight.loads;
     },
-    refresh: () => flight.get(),
+    refresh: () => flight.get().then(() => undefined),
     close: () => {
       for (const { name, gauge } of registered.gauges) {
         if (registry.getSingleMetric(name) === gauge) registry.removeSingleMetric(name);

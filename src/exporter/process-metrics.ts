@@ -25,7 +25,7 @@ export const NON_COUNTER_TOTALS: readonly string[] = [
 
 /**
  * Registers prom-client's default process metrics in `registry`, minus
- * {@link NON_COUNTER_TOTALS}.
+ * `NON_COUNTER_TOTALS`.
  *
  * @example
  * ```ts

@@ -23,7 +23,7 @@ const FAMILY_SYMBOLS: Record<string, string[]> = {
 
 async function snapshotWithout(hidden: string[]): Promise<{ snapshot: Record<string, unknown>; missing: string[]; processes: unknown[] }> {
   const script = `
-    import { Device, GpuProcess, nvmlUnknownFunctions } from ${JSON.stringify(path.join(root, 'dist/index.js'))};
+    import { Device, GpuProcess, nvmlUnknownFunctions } from ${JSON.stringify(path.join(root, 'dist/internal.js'))};
     const device = Device.fromIndex(0);
     const snapshot = device.asSnapshot();
     const processes = GpuProcess.takeSnapshots(device.processes().values(), { failsafe: true });

@@ -20,7 +20,7 @@ interface Result {
 
 async function inspect(env: NodeJS.ProcessEnv): Promise<Result> {
   const script = `
-    import { Device, GpuProcess, nvmlUnknownFunctions } from ${JSON.stringify(path.join(root, 'dist/index.js'))};
+    import { Device, GpuProcess, nvmlUnknownFunctions } from ${JSON.stringify(path.join(root, 'dist/internal.js'))};
     try {
       const devices = Device.all().map((device) => ({
         snapshot: device.asSnapshot(),

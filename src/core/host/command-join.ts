@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** Which shell's quoting {@link quoteArgument} follows. */
+/** Which shell's quoting `quoteArgument` (and so {@link commandJoin}) follows. */
 export type QuoteStyle = 'posix' | 'windows';
 
 const DEFAULT_STYLE: QuoteStyle = process.platform === 'win32' ? 'windows' : 'posix';

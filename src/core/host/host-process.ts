@@ -476,7 +476,7 @@ export class HostProcess {
 
   /**
    * The owner's user name, from the real uid through the system user database (NSS, see
-   * {@link usernameFromUid}); the uid as a string when no database knows it. Cached per instance.
+   * `usernameFromUid`); the uid as a string when no database knows it. Cached per instance.
    *
    * @example
    * ```ts

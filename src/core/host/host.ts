@@ -187,7 +187,7 @@ export function hostname(): string {
 /**
  * The current user's name, as Python's `getpass.getuser()`: the first non-empty of `LOGNAME`,
  * `USER`, `LNAME`, `USERNAME`, else the system user database for the real uid (NSS-aware, see
- * {@link usernameFromUid}). Never throws.
+ * `usernameFromUid`). Never throws.
  *
  * @example
  * ```ts

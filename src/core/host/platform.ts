@@ -28,7 +28,7 @@ export interface CpuTimes {
   readonly system: number;
   /** Idle time. */
   readonly idle: number;
-  /** Time waiting for I/O to complete (counted as idle by {@link cpuBusyTime}). */
+  /** Time waiting for I/O to complete (counted as idle by `cpuBusyTime`). */
   readonly iowait: number;
   /** Time servicing hardware interrupts. */
   readonly irq: number;

@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import { bindGetpwuidR, type GetpwuidR } from '../native/libc.js';
 
-/** Options of {@link usernameFromUid} (mainly for tests). */
+/** Options of `usernameFromUid` (mainly for tests). */
 export interface UsernameLookupOptions {
   /** Ask the system database through libc's `getpwuid_r` (default true). */
   readonly nss?: boolean;
