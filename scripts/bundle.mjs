@@ -11,7 +11,7 @@
 //    and >= 22.12 load ES modules with require), so import and require share one copy;
 //  - dist/bundle/<entry>.d.ts and .d.cts: the declarations tsc wrote, bundled into one file per
 //    entry (the .d.cts copy is the same text read as CommonJS declarations);
-//  - next to the bins and the entries, cuda-device-uuids.js: the child program
+//  - next to the bins and the entries, cuda-device-uuids.cjs: the child program
 //    core/native/cuda-driver.ts runs (it looks for it beside the module that spawns it).
 // The unbundled dist/**/*.js, *.d.ts and source maps stay for the tests and benches; they are not
 // shipped.
@@ -160,8 +160,9 @@ function bundleChildPrograms() {
   return ['dist/bin', 'dist/bundle'].map((dir) =>
     build({
       ...common,
-      entryPoints: ['dist/core/native/cuda-device-uuids.js'],
-      outfile: path.join(root, dir, 'cuda-device-uuids.js'),
+      format: 'cjs',
+      entryPoints: ['dist/core/native/cuda-device-uuids.cjs'],
+      outfile: path.join(root, dir, 'cuda-device-uuids.cjs'),
       external: Object.keys(manifest.dependencies ?? {}),
     }),
   );

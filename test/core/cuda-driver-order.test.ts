@@ -1,5 +1,5 @@
 // CUDA_VISIBLE_DEVICES integers in CUDA's own FASTEST_FIRST order: the built package asks the CUDA
-// driver in a child program (dist/core/native/cuda-device-uuids.js). A fake libcuda.so.1
+// driver in a child program (dist/core/native/cuda-device-uuids.cjs). A fake libcuda.so.1
 // (test/fake-cuda) found through LD_LIBRARY_PATH gives that order; without it the PCI order
 // (NVML's) is used.
 import { execFileSync, spawnSync } from 'node:child_process';

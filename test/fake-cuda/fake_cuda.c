@@ -1,6 +1,6 @@
 /*
  * A fake libcuda.so.1 with the five driver API calls nvitop-node's CUDA order program uses
- * (src/core/native/cuda-device-uuids.ts): cuInit, cuDeviceGetCount, cuDeviceGet,
+ * (src/core/native/cuda-device-uuids.cts): cuInit, cuDeviceGetCount, cuDeviceGet,
  * cuDeviceGetUuid, cuDeviceGetUuid_v2. Prototypes as in NVIDIA's cuda.h (CUresult is an enum,
  * CUdevice an int, CUuuid 16 bytes).
  *

@@ -2,7 +2,7 @@
  * The CUDA driver's device order, asked in a short-lived child process: `cuInit` fixes device
  * visibility for the rest of a process's life, so it must never run in the caller's process (a
  * training script that calls `selectDevices()` and then sets `CUDA_VISIBLE_DEVICES` must still
- * be free to do so). The child is the compiled program `cuda-device-uuids.js` of this folder.
+ * be free to do so). The child is the compiled program `cuda-device-uuids.cjs` of this folder.
  *
  * @module
  */
@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
  * bundler writes a copy beside each bundle, `dist/bundle/` and `dist/bin/`).
  */
 function childProgram(): string | null {
-  const candidate = fileURLToPath(new URL('./cuda-device-uuids.js', import.meta.url));
+  const candidate = fileURLToPath(new URL('./cuda-device-uuids.cjs', import.meta.url));
   return existsSync(candidate) ? candidate : null;
 }
 
