@@ -69,9 +69,9 @@ describe('history graphs', () => {
     const g = new HistoryGraph({ height: 1 });
     g.add(10, 1000);
     g.add(NA, 1300);
-    g.add(50, 1500);
+    g.add(90, 1500);
     expect(g.length).toBe(1);
-    // 30 % → 2 dots.
+    // The mean of 10 and 90 (NA left out): 50 % → round(2.5) = 2 dots (90 alone would give 4).
     expect(popcount(dots(g.render(1)[0]!) & 0xb8)).toBe(2);
     g.add(90, 2000);
     expect(g.length).toBe(2);
