@@ -113,6 +113,16 @@ describe('styleBar', () => {
     expect(blocks.every((fg) => typeof fg === 'number')).toBe(true);
     expect(new Set(blocks).size).toBeGreaterThan(3);
     expect(blocks[0]).toBe(gradientColor(0));
+    // nvitop's scale: a full bar has width − 9 blocks (30 − 9 = 21); block i is at i / 21, the rest
+    // of the bar (prefix and text) at blocks / 21, whatever text follows the bar.
+    expect(blocks.at(-1)).toBe(gradientColor((blocks.length - 1) / 21));
+    expect(gradient[0]?.style?.fg).toBe(gradientColor(blocks.length / 21));
+    const withText = styleBar(makeBarChart('MEM', 80, 30, { float: true, extraText: '12.0GiB', swapText: true, extraBlank: ' ' }), 'red', true);
+    expect(withText[0]?.style?.fg).toBe(gradientColor(blocks.length / 21));
+  });
+  it('host bars keep one colour with --colorful (as nvitop draws them)', () => {
+    const lines = renderHostPanel(HOST, { ...OPTIONS, colorful: true, width: 120 });
+    expect(lines[0]?.filter((s) => s.style?.fg !== undefined).every((s) => s.style?.fg === 'cyan')).toBe(true);
   });
 });
 

@@ -84,7 +84,9 @@ export function makeBarChart(prefix: string, percent: Maybe<number>, width: numb
 
 /**
  * Styles a bar made by {@link makeBarChart}: all of it in `color`, or with `colorful` a
- * green → red gradient along the blocks (256 colours).
+ * green → red gradient (256 colours) as nvitop's monitor draws it: block `i` in the colour of
+ * `i / n` and the rest of the bar in that of `blocks / n`, where `n` is the number of blocks a
+ * full bar has (its width − prefix − 6).
  *
  * @example
  * ```ts
@@ -98,7 +100,7 @@ export function styleBar(bar: string, color: ColorName, colorful: boolean, extra
   let end = start;
   while (end < bar.length && '█▏▎▍▌▋▊▉'.includes(bar[end] as string)) end += 1;
   const blocks = end - start;
-  const full = Math.max(1, bar.trimEnd().length - start - 5);
+  const full = Math.max(1, bar.length - start - 4);
   const segments: Segment[] = [seg(bar.slice(0, start), { ...extra, fg: gradientColor(blocks / full) })];
   for (let i = 0; i < blocks; i += 1) segments.push(seg(bar[start + i] as string, { ...extra, fg: gradientColor(i / full) }));
   segments.push(seg(bar.slice(end), { ...extra, fg: gradientColor(blocks / full) }));

@@ -38,8 +38,9 @@ export function loadAverageText(load: HostSnapshot['loadAverage']): string {
   return `Load Average: ${values.map(formatLoad).join(' ')}`;
 }
 
-function bracketed(bar: string, color: ColorName, colorful: boolean): Segment[] {
-  return [seg('[ ', { fg: color, bold: true }), ...styleBar(bar, color, colorful, { bold: true }), seg(' ]', { fg: color, bold: true })];
+/** `[ bar ]` in one bold colour (nvitop draws the host bars without a gradient, even with --colorful). */
+function bracketed(bar: string, color: ColorName): Segment[] {
+  return [seg('[ ', { fg: color, bold: true }), ...styleBar(bar, color, false, { bold: true }), seg(' ]', { fg: color, bold: true })];
 }
 
 /**
@@ -62,7 +63,7 @@ export function renderHostPanel(snapshot: HostSnapshot, options: RenderOptions):
   const memory = makeBarChart('MEM', snapshot.virtualMemory.percent, leftWidth - 4, { float: true, extraText: `  USED: ${isNA(used) ? 'N/A' : used}` });
   const swap = makeBarChart('SWP', snapshot.swapMemory.percent, rightWidth - 4, { float: true });
   return [
-    [...bracketed(cpu, 'cyan', options.colorful), seg('  '), seg(`( ${load} )`, { bold: true })],
-    [...bracketed(memory, 'magenta', options.colorful), seg('  '), ...bracketed(swap, 'blue', options.colorful)],
+    [...bracketed(cpu, 'cyan'), seg('  '), seg(`( ${load} )`, { bold: true })],
+    [...bracketed(memory, 'magenta'), seg('  '), ...bracketed(swap, 'blue')],
   ];
 }
