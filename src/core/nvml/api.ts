@@ -12,57 +12,33 @@ import { NvmlError } from './errors.js';
 import { nvml } from './library.js';
 import { NVML_ERROR_INSUFFICIENT_SIZE, NVML_ERROR_NOT_FOUND, NVML_SUCCESS } from './return-codes.js';
 import {
-  nvmlBAR1Memory_t,
-  nvmlFieldValue_t,
-  nvmlMemory_t,
-  nvmlMemory_v2,
-  nvmlMemory_v2_t,
-  nvmlPciInfo_t,
-  nvmlProcessDetail_v1_t,
-  nvmlProcessInfo_v1_t,
-  nvmlProcessInfo_v2_t,
-  nvmlProcessUtilizationSample_t,
-  nvmlTemperature_v1,
-  nvmlTemperature_v1_t,
-  nvmlUtilization_t,
-  offsetOf,
-  sizeOf,
-} from './structs.js';
+  COMPUTE_PROCESSES,
+  GRAPHICS_PROCESSES,
+  MEMORY_INFO,
+  TEMPERATURE,
+  maybeU32,
+  readU64,
+  type Family,
+  type IoVariant,
+  type ListVariant,
+  type NvmlMemoryInfo,
+  type NvmlProcessInfo,
+} from './families.js';
+import { NvmlDeviceHandle, raw } from './handle.js';
+import { nvmlBAR1Memory_t, nvmlFieldValue_t, nvmlPciInfo_t, nvmlProcessUtilizationSample_t, nvmlUtilization_t, offsetOf, sizeOf } from './structs.js';
 import {
   NVML_DEVICE_NAME_V2_BUFFER_SIZE,
   NVML_DEVICE_SERIAL_BUFFER_SIZE,
   NVML_DEVICE_UUID_V2_BUFFER_SIZE,
   NVML_SYSTEM_DRIVER_VERSION_BUFFER_SIZE,
   NVML_SYSTEM_NVML_VERSION_BUFFER_SIZE,
-  NVML_TEMPERATURE_GPU,
-  NVML_VALUE_NOT_AVAILABLE_UINT,
   NVML_VALUE_TYPE,
 } from './constants.js';
 
+export { NvmlDeviceHandle } from './handle.js';
+export type { NvmlMemoryInfo, NvmlProcessInfo } from './families.js';
+
 const ULLONG_MAX = 0xffffffffffffffffn;
-const handleBrand = Symbol('NvmlDeviceHandle');
-
-/**
- * An `nvmlDevice_t`. The raw pointer never leaves the binding: only the binding can read it.
- */
-export class NvmlDeviceHandle {
-  /** @internal */
-  readonly [handleBrand]: bigint;
-
-  /** @internal */
-  constructor(pointer: bigint) {
-    this[handleBrand] = pointer;
-  }
-
-  /** Two handles are equal when they point at the same NVML device. */
-  equals(other: NvmlDeviceHandle): boolean {
-    return this[handleBrand] === other[handleBrand];
-  }
-}
-
-function raw(handle: NvmlDeviceHandle): bigint {
-  return handle[handleBrand];
-}
 
 // Scratch buffers for out parameters: NVML calls are synchronous, so one set serves all calls.
 const u32a = new Uint32Array(1);
@@ -72,19 +48,13 @@ const i32b = new Int32Array(1);
 const u64a = new BigUint64Array(1);
 const handleOut = new BigUint64Array(1);
 const stringBuffer = Buffer.alloc(256);
-const memoryV2 = Buffer.alloc(sizeOf(nvmlMemory_v2_t));
-const memoryV1 = Buffer.alloc(sizeOf(nvmlMemory_t));
 const bar1 = Buffer.alloc(sizeOf(nvmlBAR1Memory_t));
 const utilization = Buffer.alloc(sizeOf(nvmlUtilization_t));
-const temperatureV = Buffer.alloc(sizeOf(nvmlTemperature_v1_t));
 const pciInfo = Buffer.alloc(sizeOf(nvmlPciInfo_t));
 
 const OFF = {
-  memV2: { total: offsetOf(nvmlMemory_v2_t, 'total'), reserved: offsetOf(nvmlMemory_v2_t, 'reserved'), free: offsetOf(nvmlMemory_v2_t, 'free'), used: offsetOf(nvmlMemory_v2_t, 'used') },
-  memV1: { total: offsetOf(nvmlMemory_t, 'total'), free: offsetOf(nvmlMemory_t, 'free'), used: offsetOf(nvmlMemory_t, 'used') },
   bar1: { total: offsetOf(nvmlBAR1Memory_t, 'bar1Total'), free: offsetOf(nvmlBAR1Memory_t, 'bar1Free'), used: offsetOf(nvmlBAR1Memory_t, 'bar1Used') },
   util: { gpu: offsetOf(nvmlUtilization_t, 'gpu'), memory: offsetOf(nvmlUtilization_t, 'memory') },
-  temp: { sensorType: offsetOf(nvmlTemperature_v1_t, 'sensorType'), temperature: offsetOf(nvmlTemperature_v1_t, 'temperature') },
   pci: {
     domain: offsetOf(nvmlPciInfo_t, 'domain'),
     bus: offsetOf(nvmlPciInfo_t, 'bus'),
@@ -92,12 +62,6 @@ const OFF = {
     pciDeviceId: offsetOf(nvmlPciInfo_t, 'pciDeviceId'),
     pciSubSystemId: offsetOf(nvmlPciInfo_t, 'pciSubSystemId'),
     busId: offsetOf(nvmlPciInfo_t, 'busId'),
-  },
-  proc: {
-    pid: offsetOf(nvmlProcessInfo_v2_t, 'pid'),
-    usedGpuMemory: offsetOf(nvmlProcessInfo_v2_t, 'usedGpuMemory'),
-    gpuInstanceId: offsetOf(nvmlProcessInfo_v2_t, 'gpuInstanceId'),
-    computeInstanceId: offsetOf(nvmlProcessInfo_v2_t, 'computeInstanceId'),
   },
   sample: {
     pid: offsetOf(nvmlProcessUtilizationSample_t, 'pid'),
@@ -117,17 +81,6 @@ const OFF = {
   },
 };
 
-/** Reads a uint64 as a number; ULLONG_MAX ("not available") becomes NA. */
-function readU64(buffer: Buffer, offset: number): Maybe<number> {
-  const value = buffer.readBigUInt64LE(offset);
-  return value === ULLONG_MAX ? NA : Number(value);
-}
-
-/** A uint32 that may be NVML's 0xFFFFFFFF "not available" marker. */
-function maybeU32(value: number): Maybe<number> {
-  return value === NVML_VALUE_NOT_AVAILABLE_UINT ? NA : value;
-}
-
 function readCString(buffer: Buffer, offset = 0, max = buffer.length - offset): string {
   const end = buffer.indexOf(0, offset);
   return buffer.toString('utf8', offset, end === -1 || end > offset + max ? offset + max : end);
@@ -135,6 +88,11 @@ function readCString(buffer: Buffer, offset = 0, max = buffer.length - offset): 
 
 function check(family: string, ...args: unknown[]): void {
   nvml.check(family, args);
+}
+
+/** Calls a family whose variants write their own input and read their own output. */
+function call<I, O>(family: Family<IoVariant<I, O>>, input: I): O {
+  return nvml.invoke(family, (fn, variant) => fn(...variant.args(input)) as number).variant.read(input);
 }
 
 function getString(family: string, handle: NvmlDeviceHandle | null, size: number): string {
@@ -306,47 +264,12 @@ export function deviceGetPciInfo(handle: NvmlDeviceHandle): PciInfo {
   };
 }
 
-/** Device memory in bytes; `reserved` is NA when only the v1 call exists. */
-export interface NvmlMemoryInfo {
-  /** Total bytes. */
-  readonly total: Maybe<number>;
-  /** Free bytes. */
-  readonly free: Maybe<number>;
-  /** Used bytes (v2: allocated only; v1: reserved + allocated). */
-  readonly used: Maybe<number>;
-  /** Driver-reserved bytes (v2 only). */
-  readonly reserved: Maybe<number>;
-}
-
 /**
- * Device memory: `nvmlDeviceGetMemoryInfo_v2` with its version word (0x02000028), falling back
- * to `nvmlDeviceGetMemoryInfo`.
+ * Device memory: `nvmlDeviceGetMemoryInfo_v2` with its version word (0x02000028), else
+ * `nvmlDeviceGetMemoryInfo` (see the family record in `families.ts`).
  */
 export function deviceGetMemoryInfo(handle: NvmlDeviceHandle): NvmlMemoryInfo {
-  const symbol = nvml.pick('nvmlDeviceGetMemoryInfo');
-  if (symbol === 'nvmlDeviceGetMemoryInfo_v2') {
-    memoryV2.fill(0);
-    memoryV2.writeUInt32LE(nvmlMemory_v2, 0);
-    const code = nvml.callFamily('nvmlDeviceGetMemoryInfo', [raw(handle), memoryV2]);
-    // The family may have fallen back to v1 during the call (FUNCTION_NOT_FOUND at run time).
-    if (nvml.pick('nvmlDeviceGetMemoryInfo') === 'nvmlDeviceGetMemoryInfo_v2') {
-      if (code !== NVML_SUCCESS) throw nvml.errorFor(code, 'nvmlDeviceGetMemoryInfo_v2');
-      return {
-        total: readU64(memoryV2, OFF.memV2.total),
-        reserved: readU64(memoryV2, OFF.memV2.reserved),
-        free: readU64(memoryV2, OFF.memV2.free),
-        used: readU64(memoryV2, OFF.memV2.used),
-      };
-    }
-  }
-  memoryV1.fill(0);
-  check('nvmlDeviceGetMemoryInfo', raw(handle), memoryV1);
-  return {
-    total: readU64(memoryV1, OFF.memV1.total),
-    free: readU64(memoryV1, OFF.memV1.free),
-    used: readU64(memoryV1, OFF.memV1.used),
-    reserved: NA,
-  };
+  return call(MEMORY_INFO, handle);
 }
 
 /** BAR1 memory in bytes. */
@@ -396,18 +319,7 @@ export function deviceGetFanSpeed(handle: NvmlDeviceHandle): number {
 
 /** GPU die temperature in Celsius (`nvmlDeviceGetTemperatureV` when exported, else the base call). */
 export function deviceGetTemperature(handle: NvmlDeviceHandle): number {
-  if (nvml.pick('nvmlDeviceGetTemperature') === 'nvmlDeviceGetTemperatureV') {
-    temperatureV.fill(0);
-    temperatureV.writeUInt32LE(nvmlTemperature_v1, 0);
-    temperatureV.writeInt32LE(NVML_TEMPERATURE_GPU, OFF.temp.sensorType);
-    const code = nvml.callFamily('nvmlDeviceGetTemperature', [raw(handle), temperatureV]);
-    if (nvml.pick('nvmlDeviceGetTemperature') === 'nvmlDeviceGetTemperatureV') {
-      if (code !== NVML_SUCCESS) throw nvml.errorFor(code, 'nvmlDeviceGetTemperatureV');
-      return temperatureV.readInt32LE(OFF.temp.temperature);
-    }
-  }
-  check('nvmlDeviceGetTemperature', raw(handle), NVML_TEMPERATURE_GPU, u32a);
-  return u32a[0] as number;
+  return call(TEMPERATURE, handle);
 }
 
 /** Power draw in milliwatts. */
@@ -516,91 +428,40 @@ export function deviceGetComputeInstanceId(handle: NvmlDeviceHandle): number {
 // ---------------------------------------------------------------------------------------------
 // Processes
 
-/** One entry of a running-process list. */
-export interface NvmlProcessInfo {
-  /** Process id. */
-  readonly pid: number;
-  /** GPU memory in bytes (NA when NVML does not know, e.g. under WDDM). */
-  readonly usedGpuMemory: Maybe<number>;
-  /** MIG GPU instance id (NA when not MIG). */
-  readonly gpuInstanceId: Maybe<number>;
-  /** MIG compute instance id (NA when not MIG). */
-  readonly computeInstanceId: Maybe<number>;
-}
-
-/** The entry layout in use: symbol suffix and stride. */
-export interface ProcessInfoLayout {
-  /** Which call family member is used: `'_v3'`, `'_v2'` or `''`. */
-  readonly version: '_v3' | '_v2' | '';
-  /** Bytes per entry: 32, 24 or 16. */
-  readonly stride: number;
-}
-
-let processLayout: ProcessInfoLayout | null = null;
-
 /**
- * The process entry layout, decided once by symbol lookup as nvitop does (nvml-abi.md §4.4):
- * `_v3` with 32-byte entries on R535-era libraries (ConfComputeMemSizeInfo exported,
- * RunningProcessDetailList not), else `_v3`/`_v2` with 24 bytes, else the base call with 16.
+ * A process list, with NVML's two-call protocol: ask for the count, then fill an array of the
+ * chosen variant's entries with headroom; again if processes appeared meanwhile.
  */
-export function processInfoLayout(): ProcessInfoLayout {
-  if (processLayout !== null) return processLayout;
-  if (nvml.has('nvmlDeviceGetComputeRunningProcesses_v3')) {
-    const r535 = nvml.has('nvmlDeviceGetConfComputeMemSizeInfo') && !nvml.has('nvmlDeviceGetRunningProcessDetailList');
-    processLayout = { version: '_v3', stride: r535 ? sizeOf(nvmlProcessDetail_v1_t) : sizeOf(nvmlProcessInfo_v2_t) };
-  } else if (nvml.has('nvmlDeviceGetComputeRunningProcesses_v2')) {
-    processLayout = { version: '_v2', stride: sizeOf(nvmlProcessInfo_v2_t) };
-  } else {
-    processLayout = { version: '', stride: sizeOf(nvmlProcessInfo_v1_t) };
-  }
-  return processLayout;
-}
-
-function runningProcesses(base: string, handle: NvmlDeviceHandle): NvmlProcessInfo[] {
-  nvml.ensureInitialized();
-  const layout = processInfoLayout();
-  const symbol = `${base}${layout.version}`;
-  const fn = nvml.resolve(symbol);
-  if (fn === null) {
-    nvml.unknownFunctions.add(symbol);
-    throw nvml.errorFor(13, symbol);
-  }
-  // Two-call protocol: ask for the count, then fill with headroom; retry if processes appeared.
-  u32a[0] = 0;
-  let code = fn(raw(handle), u32a, null) as number;
-  if (code === NVML_SUCCESS) return [];
-  for (let attempt = 0; attempt < 3 && code === NVML_ERROR_INSUFFICIENT_SIZE; attempt += 1) {
-    const capacity = (u32a[0] as number) * 2 + 5;
-    const buffer = Buffer.alloc(capacity * layout.stride);
-    u32a[0] = capacity;
-    code = fn(raw(handle), u32a, buffer) as number;
-    if (code === NVML_SUCCESS) {
-      const count = Math.min(u32a[0] as number, capacity);
-      const entries: NvmlProcessInfo[] = [];
-      for (let i = 0; i < count; i += 1) {
-        const at = i * layout.stride;
-        const hasMig = layout.stride > 16;
-        entries.push({
-          pid: buffer.readUInt32LE(at + OFF.proc.pid),
-          usedGpuMemory: readU64(buffer, at + OFF.proc.usedGpuMemory),
-          gpuInstanceId: hasMig ? maybeU32(buffer.readUInt32LE(at + OFF.proc.gpuInstanceId)) : NA,
-          computeInstanceId: hasMig ? maybeU32(buffer.readUInt32LE(at + OFF.proc.computeInstanceId)) : NA,
-        });
+function runningProcesses(family: Family<ListVariant<NvmlProcessInfo>>, handle: NvmlDeviceHandle): NvmlProcessInfo[] {
+  let entries: NvmlProcessInfo[] = [];
+  nvml.invoke(family, (fn, variant) => {
+    entries = [];
+    u32a[0] = 0;
+    let code = fn(raw(handle), u32a, null) as number;
+    const stride = sizeOf(variant.struct);
+    for (let attempt = 0; attempt < 3 && code === NVML_ERROR_INSUFFICIENT_SIZE; attempt += 1) {
+      const capacity = (u32a[0] as number) * 2 + 5;
+      const buffer = Buffer.alloc(capacity * stride);
+      u32a[0] = capacity;
+      code = fn(raw(handle), u32a, buffer) as number;
+      if (code === NVML_SUCCESS) {
+        const count = Math.min(u32a[0] as number, capacity);
+        for (let i = 0; i < count; i += 1) entries.push(variant.entry(buffer, i * stride));
       }
-      return entries;
     }
-  }
-  throw nvml.errorFor(code, symbol);
+    return code;
+  });
+  return entries;
 }
 
 /** Compute (CUDA) processes on the device. */
 export function deviceGetComputeRunningProcesses(handle: NvmlDeviceHandle): NvmlProcessInfo[] {
-  return runningProcesses('nvmlDeviceGetComputeRunningProcesses', handle);
+  return runningProcesses(COMPUTE_PROCESSES, handle);
 }
 
 /** Graphics processes on the device. */
 export function deviceGetGraphicsRunningProcesses(handle: NvmlDeviceHandle): NvmlProcessInfo[] {
-  return runningProcesses('nvmlDeviceGetGraphicsRunningProcesses', handle);
+  return runningProcesses(GRAPHICS_PROCESSES, handle);
 }
 
 /** One per-process utilization sample. */
@@ -627,16 +488,16 @@ const SAMPLE_SIZE = sizeOf(nvmlProcessUtilizationSample_t);
  */
 export function deviceGetProcessUtilization(handle: NvmlDeviceHandle, lastSeenTimeStampUs: number): NvmlProcessUtilizationSample[] {
   const since = BigInt(Math.max(0, Math.floor(lastSeenTimeStampUs)));
+  const family = nvml.familyOf('nvmlDeviceGetProcessUtilization');
   u32a[0] = 0;
-  let code = nvml.callFamily('nvmlDeviceGetProcessUtilization', [raw(handle), null, u32a, since]);
-  if (code === NVML_ERROR_NOT_FOUND || (code === NVML_SUCCESS && u32a[0] === 0)) return [];
-  if (code !== NVML_ERROR_INSUFFICIENT_SIZE && code !== NVML_SUCCESS) throw nvml.errorFor(code, 'nvmlDeviceGetProcessUtilization');
+  // NOT_FOUND: no sample since `since`; INSUFFICIENT_SIZE: the count of samples to make room for.
+  let code = nvml.invoke(family, (fn) => fn(raw(handle), null, u32a, since) as number, [NVML_ERROR_NOT_FOUND, NVML_ERROR_INSUFFICIENT_SIZE]).code;
+  if (code === NVML_ERROR_NOT_FOUND || u32a[0] === 0) return [];
   const capacity = u32a[0] as number;
   const buffer = Buffer.alloc(capacity * SAMPLE_SIZE);
   u32a[0] = capacity;
-  code = nvml.callFamily('nvmlDeviceGetProcessUtilization', [raw(handle), buffer, u32a, since]);
+  code = nvml.invoke(family, (fn) => fn(raw(handle), buffer, u32a, since) as number, [NVML_ERROR_NOT_FOUND]).code;
   if (code === NVML_ERROR_NOT_FOUND) return [];
-  if (code !== NVML_SUCCESS) throw nvml.errorFor(code, 'nvmlDeviceGetProcessUtilization');
   const count = Math.min(u32a[0] as number, capacity);
   const samples: NvmlProcessUtilizationSample[] = [];
   for (let i = 0; i < count; i += 1) {

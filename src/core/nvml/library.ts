@@ -1,6 +1,7 @@
 /**
- * Loads libnvidia-ml through koffi, resolves symbols lazily (once each), initialises NVML once on
- * first use and shuts it down at exit.
+ * Loads libnvidia-ml through koffi, resolves symbols lazily (once each), chooses each versioned
+ * family's variant once (`families.ts`), initialises NVML once on first use and shuts it down at
+ * exit.
  *
  * @module
  */
@@ -8,7 +9,8 @@ import koffi, { type LibraryHandle } from 'koffi';
 import path from 'node:path';
 import { checkSharedLibrary, locateSharedLibrary } from './elf.js';
 import { NvmlError, NvmlFunctionNotFoundError, NvmlLibraryNotFoundError, nvmlErrorFromCode, type DamagedLibrary } from './errors.js';
-import { PROTOTYPES, VERSIONED } from './symbols.js';
+import { INIT, SAME_SHAPE_FAMILIES, type Family, type Variant } from './families.js';
+import { PROTOTYPES } from './symbols.js';
 import { NVML_ERROR_FUNCTION_NOT_FOUND, NVML_SUCCESS } from './return-codes.js';
 // Registers the struct and handle types that the prototypes name.
 import './structs.js';
@@ -57,7 +59,8 @@ class NvmlLibrary {
   private lib: LibraryHandle | null = null;
   private loadError: NvmlLibraryNotFoundError | null = null;
   private readonly functions = new Map<string, NativeFunction | null>();
-  private readonly families = new Map<string, string | null>();
+  private readonly chosen = new Map<Family, number>();
+  private readonly singles = new Map<string, Family>();
   private initError: NvmlError | null = null;
   private initialized = false;
   private exitHookInstalled = false;
@@ -118,48 +121,78 @@ class NvmlLibrary {
     return this.resolve(symbol) !== null;
   }
 
-  /**
-   * The symbol to use for a versioned family (the newest the library exports), or null.
-   * Families not in the table resolve to themselves.
-   */
-  pick(family: string): string | null {
-    const cached = this.families.get(family);
-    if (cached !== undefined) return cached;
-    const candidates = VERSIONED[family] ?? [family];
-    const found = candidates.find((symbol) => this.has(symbol)) ?? null;
-    this.families.set(family, found);
-    return found;
+  /** The family of `name`: its record when it is versioned, else a family of one symbol. */
+  familyOf(name: string): Family {
+    const versioned = SAME_SHAPE_FAMILIES[name];
+    if (versioned !== undefined) return versioned;
+    let single = this.singles.get(name);
+    if (single === undefined) this.singles.set(name, (single = { name, variants: [{ symbol: name }] }));
+    return single;
   }
 
   /**
-   * Marks `symbol` of `family` unusable (it returned FUNCTION_NOT_FOUND at run time) so the next
-   * call falls back to the next older symbol. Returns the new pick.
+   * The variant of `family` in use: the first (newest) whose symbol the library exports and
+   * whose condition holds, chosen at first use; null when there is none.
    */
-  demote(family: string, symbol: string): string | null {
-    this.functions.set(symbol, null);
-    this.families.delete(family);
-    return this.pick(family);
-  }
-
-  /** Calls `symbol` (a plain name or a family) and returns its `nvmlReturn_t`. */
-  callFamily(family: string, args: unknown[]): number {
-    this.ensureInitialized();
-    let symbol = this.pick(family);
-    while (symbol !== null) {
-      const fn = this.resolve(symbol) as NativeFunction;
-      const code = fn(...args) as number;
-      if (code !== NVML_ERROR_FUNCTION_NOT_FOUND || symbol === (VERSIONED[family] ?? [family]).at(-1)) return code;
-      symbol = this.demote(family, symbol);
+  variant<V extends Variant>(family: Family<V>): V | null {
+    let index = this.chosen.get(family);
+    if (index === undefined) {
+      index = this.firstUsable(family, 0, null);
+      this.chosen.set(family, index);
     }
-    const wanted = (VERSIONED[family] ?? [family])[0] as string;
-    this.unknownFunctions.add(wanted);
-    throw new NvmlFunctionNotFoundError(wanted);
+    return index < 0 ? null : (family.variants[index] as V);
   }
 
-  /** Calls `family` and throws the matching {@link NvmlError} unless it returns SUCCESS. */
-  check(family: string, args: unknown[]): void {
-    const code = this.callFamily(family, args);
-    if (code !== NVML_SUCCESS) throw this.errorFor(code, this.pick(family) ?? family);
+  private firstUsable(family: Family, from: number, skip: string | null): number {
+    const has = (symbol: string): boolean => this.has(symbol);
+    for (let i = from; i < family.variants.length; i += 1) {
+      const variant = family.variants[i] as Variant;
+      if (variant.symbol !== skip && has(variant.symbol) && (variant.when?.(has) ?? true)) return i;
+    }
+    return -1;
+  }
+
+  /**
+   * After `variant` answered FUNCTION_NOT_FOUND at run time: the family moves to its next usable
+   * variant with another symbol, and the symbol counts as missing. False (nothing changed) when
+   * there is none.
+   */
+  private demote(family: Family, variant: Variant): boolean {
+    const next = this.firstUsable(family, family.variants.indexOf(variant) + 1, variant.symbol);
+    if (next < 0) return false;
+    this.functions.set(variant.symbol, null);
+    this.chosen.set(family, next);
+    return true;
+  }
+
+  /**
+   * Calls `family` through `attempt`, which gets the chosen variant's native function and the
+   * variant and returns the `nvmlReturn_t`. A FUNCTION_NOT_FOUND answer moves the family to its
+   * next variant and tries again. Returns the variant that answered SUCCESS (or one of `accept`)
+   * and the code.
+   *
+   * @throws {@link NvmlFunctionNotFoundError} when the library has no variant; the
+   *   {@link NvmlError} of any other code.
+   */
+  invoke<V extends Variant>(family: Family<V>, attempt: (fn: NativeFunction, variant: V) => number, accept: readonly number[] = []): { variant: V; code: number } {
+    this.ensureInitialized();
+    for (;;) {
+      const variant = this.variant(family);
+      if (variant === null) {
+        const wanted = (family.variants[0] as Variant).symbol;
+        this.unknownFunctions.add(wanted);
+        throw new NvmlFunctionNotFoundError(wanted);
+      }
+      const code = attempt(this.resolve(variant.symbol) as NativeFunction, variant);
+      if (code === NVML_SUCCESS || accept.includes(code)) return { variant, code };
+      if (code === NVML_ERROR_FUNCTION_NOT_FOUND && this.demote(family, variant)) continue;
+      throw this.errorFor(code, variant.symbol);
+    }
+  }
+
+  /** Calls the family `name` with `args` and throws the matching {@link NvmlError} unless it returns SUCCESS. */
+  check(name: string, args: unknown[]): void {
+    this.invoke(this.familyOf(name), (fn) => fn(...args) as number);
   }
 
   /** The error object for a return code, with NVML's own message when available. */
@@ -196,15 +229,15 @@ class NvmlLibrary {
     if (this.initialized) return;
     if (this.initError !== null) throw this.initError;
     this.load();
-    const symbol = this.pick('nvmlInit');
-    if (symbol === null) {
-      this.initError = new NvmlFunctionNotFoundError('nvmlInitWithFlags');
+    const variant = this.variant(INIT);
+    if (variant === null) {
+      this.initError = new NvmlFunctionNotFoundError((INIT.variants[0] as Variant).symbol);
       throw this.initError;
     }
-    const fn = this.resolve(symbol) as NativeFunction;
-    const code = (symbol === 'nvmlInitWithFlags' ? fn(0) : fn()) as number;
+    const fn = this.resolve(variant.symbol) as NativeFunction;
+    const code = fn(...variant.args()) as number;
     if (code !== NVML_SUCCESS) {
-      this.initError = this.errorFor(code, symbol);
+      this.initError = this.errorFor(code, variant.symbol);
       throw this.initError;
     }
     this.initialized = true;

@@ -1,7 +1,7 @@
 /**
  * The NVML symbol table: one line per exported C function, with the prototype from NVIDIA's
- * `nvml.h`, and the versioned families in order of preference (newest first). Symbols are
- * resolved lazily, on first call, by `library.ts`.
+ * `nvml.h`. Symbols are resolved lazily, on first call, by `library.ts`; which symbol of a
+ * versioned family is used is decided by its record in `families.ts`.
  *
  * Types: `nvmlDevice_t` is the opaque handle, enums are `int`/`unsigned int`, struct pointers
  * name the koffi structs of `structs.ts` (callers pass Buffers of their size).
@@ -70,7 +70,7 @@ export const PROTOTYPES: Readonly<Record<string, string>> = Object.freeze({
   nvmlDeviceGetDeviceHandleFromMigDeviceHandle: 'int nvmlDeviceGetDeviceHandleFromMigDeviceHandle(nvmlDevice_t migDevice, _Out_ nvmlDevice_t *device)',
   nvmlDeviceGetGpuInstanceId: 'int nvmlDeviceGetGpuInstanceId(nvmlDevice_t device, _Out_ unsigned int *id)',
   nvmlDeviceGetComputeInstanceId: 'int nvmlDeviceGetComputeInstanceId(nvmlDevice_t device, _Out_ unsigned int *id)',
-  // Processes (the entry layout is chosen at run time; see processInfoLayout in api.ts)
+  // Processes (the entry layout of each symbol is in the family records of families.ts)
   nvmlDeviceGetComputeRunningProcesses_v3: 'int nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t device, _Inout_ unsigned int *infoCount, void *infos)',
   nvmlDeviceGetComputeRunningProcesses_v2: 'int nvmlDeviceGetComputeRunningProcesses_v2(nvmlDevice_t device, _Inout_ unsigned int *infoCount, void *infos)',
   nvmlDeviceGetComputeRunningProcesses: 'int nvmlDeviceGetComputeRunningProcesses(nvmlDevice_t device, _Inout_ unsigned int *infoCount, void *infos)',
@@ -83,27 +83,4 @@ export const PROTOTYPES: Readonly<Record<string, string>> = Object.freeze({
   // Probed only (their presence decides the process entry layout)
   nvmlDeviceGetConfComputeMemSizeInfo: 'int nvmlDeviceGetConfComputeMemSizeInfo(nvmlDevice_t device, _Out_ nvmlConfComputeMemSizeInfo_t *memInfo)',
   nvmlDeviceGetRunningProcessDetailList: 'int nvmlDeviceGetRunningProcessDetailList(nvmlDevice_t device, void *plist)',
-});
-
-/** Versioned families: the logical name and its symbols, newest first. */
-export const VERSIONED: Readonly<Record<string, readonly string[]>> = Object.freeze({
-  nvmlInit: ['nvmlInitWithFlags', 'nvmlInit_v2'],
-  nvmlSystemGetCudaDriverVersion: ['nvmlSystemGetCudaDriverVersion', 'nvmlSystemGetCudaDriverVersion_v2'],
-  nvmlDeviceGetCount: ['nvmlDeviceGetCount_v2', 'nvmlDeviceGetCount'],
-  nvmlDeviceGetHandleByIndex: ['nvmlDeviceGetHandleByIndex_v2', 'nvmlDeviceGetHandleByIndex'],
-  nvmlDeviceGetHandleByPciBusId: ['nvmlDeviceGetHandleByPciBusId_v2', 'nvmlDeviceGetHandleByPciBusId'],
-  nvmlDeviceGetPciInfo: ['nvmlDeviceGetPciInfo_v3', 'nvmlDeviceGetPciInfo_v2', 'nvmlDeviceGetPciInfo'],
-  nvmlDeviceGetMemoryInfo: ['nvmlDeviceGetMemoryInfo_v2', 'nvmlDeviceGetMemoryInfo'],
-  nvmlDeviceGetTemperature: ['nvmlDeviceGetTemperatureV', 'nvmlDeviceGetTemperature'],
-  nvmlDeviceGetDriverModel: ['nvmlDeviceGetDriverModel_v2', 'nvmlDeviceGetDriverModel'],
-  nvmlDeviceGetComputeRunningProcesses: [
-    'nvmlDeviceGetComputeRunningProcesses_v3',
-    'nvmlDeviceGetComputeRunningProcesses_v2',
-    'nvmlDeviceGetComputeRunningProcesses',
-  ],
-  nvmlDeviceGetGraphicsRunningProcesses: [
-    'nvmlDeviceGetGraphicsRunningProcesses_v3',
-    'nvmlDeviceGetGraphicsRunningProcesses_v2',
-    'nvmlDeviceGetGraphicsRunningProcesses',
-  ],
 });
