@@ -1,35 +1,22 @@
 /**
- * CSV text of the CsvLogger. csv-stringify (sync API) quotes everything that may need it: the
- * header and metric names. Cells that we produce ourselves never need quoting (an ISO time, an
- * integer step, a number as JavaScript prints it, or empty), so data rows are joined directly:
- * csv-stringify costs about 2 us per field, a join next to nothing.
+ * CSV text of the CsvLogger, on the shared RFC 4180 writer (`core/csv.ts`). The header and
+ * metric names are quoted where needed; cells that we produce ourselves never need quoting (an
+ * ISO time, an integer step, a number as JavaScript prints it, or empty), so data rows are
+ * joined directly.
  *
  * @module
  */
 
-import { createRequire } from 'node:module';
-
-type Stringify = typeof import('csv-stringify/sync').stringify;
-let stringify: Stringify | undefined;
-
-/** csv-stringify's sync API, loaded on first use so that importing the package does not load it. */
-function csvStringify(): Stringify {
-  stringify ??= (createRequire(import.meta.url)('csv-stringify/sync') as { stringify: Stringify }).stringify;
-  return stringify;
-}
-
+import { csvRecord, quoteField } from '../../core/csv.js';
 import { parseCsv } from './csv-read.js';
 
-/** One CSV record (with its `\n`), every field quoted as needed by csv-stringify. */
-export function csvRecord(fields: readonly string[]): string {
-  return csvStringify()([fields as string[]]);
-}
+export { csvRecord, quoteField };
 
 /** One field, quoted as needed (memoised: metric names repeat on every row). */
 export function csvField(field: string, cache: Map<string, string>): string {
   let quoted = cache.get(field);
   if (quoted === undefined) {
-    quoted = csvRecord([field]).slice(0, -1);
+    quoted = quoteField(field);
     if (cache.size >= 10_000) cache.clear();
     cache.set(field, quoted);
   }
@@ -45,6 +32,7 @@ export function padRecords(body: string, count: number): string {
   if (count <= 0 || body.length === 0) return body;
   const pad = ','.repeat(count);
   if (!body.includes('"')) return body.replace(/\r?\n/g, (eol) => pad + eol);
-  const records = parseCsv(body).records;
-  return csvStringify()(records.map((r) => [...r, ...Array<string>(count).fill('')]));
+  let text = '';
+  for (const record of parseCsv(body).records) text += `${csvRecord(record).slice(0, -1)}${pad}\n`;
+  return text;
 }

@@ -60,7 +60,7 @@ interface WideRow {
 }
 
 /**
- * Writes metrics to a CSV file (RFC 4180, `\n` line ends, written by csv-stringify).
+ * Writes metrics to a CSV file (RFC 4180, `\n` line ends).
  *
  * - `time`: ISO 8601 in UTC with milliseconds (`2026-11-02T09:30:00.123Z`); `step`: the step or
  *   empty. Values: `NA` (and, in wide files, a metric absent from a row) is an empty cell; `NaN`

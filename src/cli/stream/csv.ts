@@ -1,13 +1,12 @@
 /**
- * `nvitop --csv [--query FIELD,...]`: device rows as CSV (RFC 4180, `\n` line ends, quoted by
- * csv-stringify where needed), for spreadsheets and `nvidia-smi --format=csv` habits. The header
- * names the fields; values use the units of `nvitop --json` (bytes, milliwatts, MHz, percent); a
+ * `nvitop --csv [--query FIELD,...]`: device rows as CSV (RFC 4180, `\n` line ends, quoted where
+ * needed by the shared writer of `core/csv.ts`), for spreadsheets and `nvidia-smi --format=csv`
+ * habits. The header names the fields; values use the units of `nvitop --json` (bytes, milliwatts, MHz, percent); a
  * value that is not available is an empty cell.
  *
  * @module
  */
-import { stringify } from 'csv-stringify/sync';
-
+import { csvRecord } from '../../core/csv.js';
 import { isNA, type Device, type DeviceSnapshot } from '../../core/index.js';
 import { PCIE_FIELDS, type CsvField } from './csv-fields.js';
 
@@ -20,7 +19,7 @@ import { PCIE_FIELDS, type CsvField } from './csv-fields.js';
  * ```
  */
 export function csvHeader(fields: readonly CsvField[]): string {
-  return stringify([fields as CsvField[]]);
+  return csvRecord(fields);
 }
 
 /** A cell's text: NA and null are empty; arrays (e.g. `[gpu, mig]` indices) are joined with `:`. */
@@ -48,7 +47,7 @@ export function csvRows(snapshots: readonly DeviceSnapshot[], fields: readonly C
       return cell(snapshot[field]);
     }),
   );
-  return stringify(records);
+  return records.map((record) => csvRecord(record)).join('');
 }
 
 /**
