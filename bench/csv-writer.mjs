@@ -132,3 +132,39 @@ if (stringify !== null) {
 } else {
   console.log('\ncsv-stringify is not installed: only our writer was measured (see the PR note for the comparison).');
 }
+
+// A new column in a large wide log: the whole-file rewrite (maxRewriteBytes: Infinity, the old
+// behaviour) against the default limit (8 MiB: beyond it a new part file starts).
+{
+  const { CsvLogger } = await import(path.join(root, 'dist/callbacks/index.js'));
+  const { mkdtempSync, rmSync, statSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const wideKeys = keys.slice(0, 60);
+  const big = Number(process.env.CSV_BENCH_MB ?? 45) * 1e6;
+  console.log(`\nwidening a wide log (${wideKeys.length} columns) by one column:`);
+  const configs = [
+    [`${big / 1e6} MB, rewrite (maxRewriteBytes: Infinity)`, big, { maxRewriteBytes: Infinity }],
+    [`${big / 1e6} MB, default (8 MiB limit)`, big, {}],
+    ['8 MiB, default (the worst case left)', 8 * 1024 * 1024 - 200_000, {}],
+  ];
+  for (const [label, target, options] of configs) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'csv-bench-'));
+    try {
+      const file = path.join(dir, 'gpu.csv');
+      const logger = new CsvLogger(file, { flushIntervalMs: 0, ...options });
+      const row = Object.fromEntries(wideKeys.map((k, j) => [k, 1000.125 + j]));
+      for (let i = 0; (statSync(file, { throwIfNoEntry: false })?.size ?? 0) < target; i += 1) {
+        for (let r = 0; r < 200; r += 1) logger.write(row, i * 200 + r);
+        logger.flushSync();
+      }
+      logger.write({ ...row, 'train/new key': 1 }, -1);
+      const t0 = performance.now();
+      logger.flushSync();
+      const ms = performance.now() - t0;
+      console.log(`  ${label.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms  (files: ${logger.files.map((f) => path.basename(f)).join(', ')})`);
+      await logger.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}

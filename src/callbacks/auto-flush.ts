@@ -1,6 +1,8 @@
 /**
  * Background flushing shared by the file sinks: an `unref()`ed interval timer and one shared
- * `process.on('exit')` listener that flushes every open sink synchronously.
+ * `process.on('exit')` listener that flushes every open sink synchronously. A flush that fails
+ * at exit is reported on stderr and turns an exit status of 0 into 1: the rows it held are lost,
+ * and a job that lost data must not look successful.
  *
  * No signal handlers are installed: a library that listens to SIGINT/SIGTERM changes what the
  * signal does (the process no longer dies by default), and two libraries that each "re-raise
@@ -15,16 +17,26 @@ import { writeSync } from 'node:fs';
 
 import { InvalidInputError } from '../core/errors.js';
 
-const exitHooks = new Set<() => void>();
+interface ExitHook {
+  readonly flush: () => void;
+  readonly name: string;
+}
+
+const exitHooks = new Set<ExitHook>();
 
 function runExitHooks(): void {
   for (const hook of [...exitHooks]) {
     try {
-      hook();
+      hook.flush();
     } catch (error) {
-      // The process is exiting: say so on stderr (silent data loss is worse), flush the others.
+      // The process is exiting and what was buffered is lost: say so on stderr (silent data loss
+      // is worse), make the exit status say so too (unless it already reports a failure), and
+      // flush the others.
+      const code = Number(process.exitCode ?? 0);
+      if (!(code > 0)) process.exitCode = 1;
       try {
-        writeSync(2, `nvitop: a metric sink failed to flush at exit: ${String(error)}\n`);
+        const why = error instanceof Error ? error.message : String(error);
+        writeSync(2, `nvitop: ${hook.name} failed to flush at exit, the rows since its last flush are lost: ${why}\n`);
       } catch {
         // stderr is gone too.
       }
@@ -32,9 +44,13 @@ function runExitHooks(): void {
   }
 }
 
-/** Registers `hook` to run synchronously at process exit; returns the function that removes it. */
-export function onProcessExit(hook: () => void): () => void {
-  const entry = (): void => hook();
+/**
+ * Registers `flush` to run synchronously at process exit; returns the function that removes it.
+ * A flush that throws there is reported on stderr under `name` and sets the exit status to 1
+ * (when it was 0).
+ */
+export function onProcessExit(flush: () => void, name = 'a metric sink'): () => void {
+  const entry: ExitHook = { flush, name };
   if (exitHooks.size === 0) process.on('exit', runExitHooks);
   exitHooks.add(entry);
   return () => {
@@ -60,8 +76,9 @@ export class AutoFlush {
   /**
    * @param flushSync - writes the owner's buffer; called from the timer and at exit.
    * @param intervalMs - the period; `0` or `Infinity` means no timer (flush on demand and at exit).
+   * @param name - the owner, for the message when the exit flush fails.
    */
-  constructor(flushSync: () => void, intervalMs: number) {
+  constructor(flushSync: () => void, intervalMs: number, name?: string) {
     if (Number.isFinite(intervalMs) && intervalMs > 0) {
       this.#timer = setInterval(() => {
         try {
@@ -72,7 +89,7 @@ export class AutoFlush {
       }, intervalMs);
       this.#timer.unref();
     }
-    this.#removeExitHook = onProcessExit(flushSync);
+    this.#removeExitHook = onProcessExit(flushSync, name);
   }
 
   /** Throws (and forgets) the first error a background flush met, if any. */

@@ -30,7 +30,7 @@ export class SinkLifecycle {
 
   constructor(hooks: SinkHooks, intervalMs: number) {
     this.#hooks = hooks;
-    this.#auto = new AutoFlush(() => this.#flushIfOpen(), intervalMs);
+    this.#auto = new AutoFlush(() => this.#flushIfOpen(), intervalMs, hooks.name);
   }
 
   /** Whether `close()` has been called. */

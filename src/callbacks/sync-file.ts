@@ -7,12 +7,78 @@
  */
 
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { HostProcess } from '../core/index.js';
 import { makeDirectory } from '../core/make-directory.js';
 
 /** Distinguishes temporary files of rewrites made by this process. */
 let tmpCounter = 0;
+
+/**
+ * The temporary file of a rewrite of `file`: `<file>.<host>.<pid>.<time>.<n>.tmp`, so that a
+ * later writer can tell whether the process that left it is gone (see
+ * {@link removeStaleTempFiles}).
+ */
+function tempName(file: string): string {
+  return `${file}.${os.hostname()}.${process.pid}.${Date.now().toString(36)}.${tmpCounter++}.tmp`;
+}
+
+const TEMP = /^(?:(.+)\.)?(\d+)\.([0-9a-z]+)\.(\d+)\.tmp$/;
+
+/** Whether process `pid` of this host may still be writing a file last modified at `mtimeMs`. */
+function mayStillWrite(pid: number, mtimeMs: number): boolean {
+  if (pid === process.pid) return false; // a rewrite of this process is never in progress now
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+  }
+  try {
+    // A process that started after the file was last written did not write it (a reused PID).
+    return HostProcess.get(pid).createTime() * 1000 <= mtimeMs + 1000;
+  } catch {
+    return true; // cannot tell: leave it
+  }
+}
+
+/**
+ * Removes the temporary files that killed rewrites of `file` left behind
+ * (`<file>.<host>.<pid>.<time>.<n>.tmp`, and the older `<file>.<pid>.<time>.<n>.tmp`) when
+ * their writer is gone: written on this host by a process that no longer runs (or whose PID now
+ * belongs to a younger process). Files of other hosts and of live writers are left alone.
+ *
+ * @returns the files removed.
+ */
+export function removeStaleTempFiles(file: string): string[] {
+  const dir = path.dirname(file);
+  const prefix = `${path.basename(file)}.`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const match = TEMP.exec(name.slice(prefix.length));
+    if (match === null) continue;
+    const host = match[1];
+    if (host !== undefined && host !== os.hostname()) continue;
+    const full = path.join(dir, name);
+    try {
+      const stat = fs.lstatSync(full);
+      if (!stat.isFile() || mayStillWrite(Number(match[2]), stat.mtimeMs)) continue;
+      fs.unlinkSync(full);
+      removed.push(full);
+    } catch {
+      // gone meanwhile, or not ours to remove
+    }
+  }
+  return removed;
+}
 
 /** Writes all of `data` at the fd's position (appends for an fd opened with 'a'). */
 function writeAllSync(fd: number, data: Uint8Array): number {
@@ -73,6 +139,11 @@ export class BufferedFile {
     return this.#fd !== undefined;
   }
 
+  /** The file's size on disk now (what flushes have written; the buffer not included). */
+  get sizeOnDisk(): number {
+    return this.#fd === undefined ? 0 : fs.fstatSync(this.#fd).size;
+  }
+
   /** Bytes buffered and not yet written. */
   get pendingBytes(): number {
     return this.#pendingBytes;
@@ -110,7 +181,7 @@ export class BufferedFile {
   replaceSync(content: Buffer): void {
     if (this.#fd === undefined) return;
     const data = Buffer.concat([content, ...this.#chunks]);
-    const tmp = `${this.path}.${process.pid}.${Date.now().toString(36)}.${tmpCounter++}.tmp`;
+    const tmp = tempName(this.path);
     const mode = fs.fstatSync(this.#fd).mode & 0o777;
     const fd = fs.openSync(tmp, 'wx', mode);
     try {

@@ -6,6 +6,7 @@
  */
 
 import * as fs from 'node:fs';
+import * as nodePath from 'node:path';
 
 import { InvalidInputError } from '../../core/errors.js';
 import { isNA } from '../../core/na.js';
@@ -14,7 +15,7 @@ import { checkInterval } from '../auto-flush.js';
 import { SinkLifecycle } from '../lifecycle.js';
 import { checkLogPath, checkReserved, checkStep, isoTime, metricEntries, resolveTime } from '../row.js';
 import type { MetricSink, MetricValue, Metrics } from '../sink.js';
-import { BufferedFile, truncateTornTail } from '../sync-file.js';
+import { BufferedFile, removeStaleTempFiles, truncateTornTail } from '../sync-file.js';
 import { parseCsv, readCsvHeader } from './csv-read.js';
 import { csvField, csvRecord, padRecords } from './csv-text.js';
 
@@ -36,6 +37,29 @@ export interface CsvLoggerOptions {
   flushIntervalMs?: number;
   /** fsync the file after every flush (survives power loss too). Default false. */
   fsync?: boolean;
+  /**
+   * Wide: the largest file that a new column rewrites (default 8 MiB, about 0.1 s of work);
+   * beyond it the rows go on in a new part file instead (`gpu.1.csv`, `gpu.2.csv`, …, each with
+   * the full header). `Infinity`: always rewrite; `0`: every new column starts a new part.
+   */
+  maxRewriteBytes?: number;
+}
+
+/** Default of {@link CsvLoggerOptions.maxRewriteBytes}. */
+const MAX_REWRITE_BYTES = 8 * 1024 * 1024;
+
+/** The path of part `n` of a log (`gpu.csv`, `gpu.1.csv`, `gpu.2.csv`, …). */
+function partPath(base: string, n: number): string {
+  if (n === 0) return base;
+  const ext = nodePath.extname(base);
+  return `${base.slice(0, base.length - ext.length)}.${n}${ext}`;
+}
+
+/** The last part of the log `base`: the highest `n` with parts 1..n all present (0: none). */
+function lastPart(base: string): number {
+  let n = 0;
+  while (fs.existsSync(partPath(base, n + 1))) n += 1;
+  return n;
 }
 
 const FIXED = ['time', 'step'] as const;
@@ -69,13 +93,18 @@ interface WideRow {
  *   a metric the file has no column for (a new device, a new PID), the next flush rewrites the
  *   file atomically (temporary file, fsync, rename) with the widened header and the earlier rows
  *   padded with empty cells, then goes back to appending. So the file is a valid rectangular CSV
- *   after every flush, and a kill at any moment leaves the previous or the new version.
+ *   after every flush, and a kill at any moment leaves the previous or the new version. A file
+ *   larger than `maxRewriteBytes` (8 MiB) is not rewritten: the rows go on in a new part
+ *   (`gpu.1.csv`, `gpu.2.csv`, …) with the full header, so a new column never costs more than a
+ *   rewrite of 8 MiB. Temporary files that killed rewrites left (`<file>.<host>.<pid>.….tmp`)
+ *   are removed when a logger opens the log, if their writer is gone.
  *   `time` and `step` are reserved metric names.
  * - **long**: `time,step,key,value`, one row per metric: never rewritten, suits an open-ended set
  *   of metrics.
  *
- * An existing file is appended to: its header is read (a wide file gains columns as above; a
- * long file must have the long header) and a torn last line is dropped first.
+ * An existing file is appended to (a wide log: its last part): its header is read (a wide file
+ * gains columns as above; a long file must have the long header) and a torn last line is
+ * dropped first.
  *
  * @example
  * ```ts
@@ -90,7 +119,13 @@ export class CsvLogger implements MetricSink {
   readonly format: 'wide' | 'long';
   /** Bytes of a torn last line (or torn header) dropped when the existing file was opened. */
   readonly tornBytesDropped: number;
-  readonly #file: BufferedFile;
+  /** Temporary files of killed rewrites (of dead writers) removed when the log was opened. */
+  readonly staleTempFilesRemoved: readonly string[];
+  readonly #basePath: string;
+  readonly #fsync: boolean;
+  readonly #maxRewriteBytes: number;
+  #part = 0;
+  #file: BufferedFile;
   readonly #life: SinkLifecycle;
   /** Wide: metric columns, in order, and their index. */
   readonly #columns: string[] = [];
@@ -113,12 +148,21 @@ export class CsvLogger implements MetricSink {
       format: is.oneOf(['wide', 'long']),
       flushIntervalMs: is.number({ min: 0, infinite: true, unit: 'milliseconds' }),
       fsync: is.boolean,
+      maxRewriteBytes: is.number({ min: 0, infinite: true, unit: 'bytes' }),
     });
     const format = options.format ?? 'wide';
     const interval = checkInterval('flushIntervalMs', options.flushIntervalMs ?? 5000);
     this.format = format;
-    this.tornBytesDropped = this.#adoptExisting(path);
-    this.#file = new BufferedFile(path, { fsync: options.fsync ?? false });
+    this.#basePath = path;
+    this.#fsync = options.fsync ?? false;
+    this.#maxRewriteBytes = options.maxRewriteBytes ?? MAX_REWRITE_BYTES;
+    this.#part = format === 'wide' ? lastPart(path) : 0;
+    const removed: string[] = [];
+    for (let n = 0; n <= this.#part; n += 1) removed.push(...removeStaleTempFiles(partPath(path, n)));
+    this.staleTempFilesRemoved = removed;
+    const current = partPath(path, this.#part);
+    this.tornBytesDropped = this.#adoptExisting(current);
+    this.#file = new BufferedFile(current, { fsync: this.#fsync });
     if (format === 'long' && this.#diskColumns < 0) {
       this.#file.push(csvRecord(LONG_HEADER));
       this.#file.flushSync();
@@ -130,9 +174,14 @@ export class CsvLogger implements MetricSink {
     );
   }
 
-  /** The file's path. */
+  /** The file rows are appended to now: `path` as given, or its latest part (`gpu.2.csv`). */
   get path(): string {
     return this.#file.path;
+  }
+
+  /** Every file of this log, in order: the path as given, then its parts (wide format). */
+  get files(): readonly string[] {
+    return Array.from({ length: this.#part + 1 }, (_, n) => partPath(this.#basePath, n));
   }
 
   /** Wide: the metric columns after `time,step` (on disk, plus any added by buffered rows). */
@@ -225,13 +274,46 @@ export class CsvLogger implements MetricSink {
     }
     const header = csvRecord([...FIXED, ...this.#columns]);
     if (this.#diskColumns >= 0 && width > this.#diskColumns) {
-      this.#widen(header, text);
-    } else {
-      this.#file.push(this.#diskColumns < 0 ? header + text : text);
-      this.#diskColumns = width;
-      this.#file.flushSync();
+      if (this.#file.sizeOnDisk > this.#maxRewriteBytes) {
+        this.#startPart(header, text);
+      } else {
+        this.#widen(header, text); // on failure nothing changed: the rows stay buffered here
+        this.#rows = [];
+      }
+      return;
     }
+    // The rows move to the file's buffer, which keeps what a failed write left unwritten: keeping
+    // them here as well would write them twice at the next flush.
+    this.#file.push(this.#diskColumns < 0 ? header + text : text);
+    this.#diskColumns = width;
     this.#rows = [];
+    this.#file.flushSync();
+  }
+
+  /**
+   * Leaves the current file as it is (complete and rectangular) and goes on in the next part,
+   * which starts with the full `header`: the cost of a new column stays bounded however large the
+   * log grows.
+   */
+  #startPart(header: string, rows: string): void {
+    this.#file.flushSync(); // (a failure leaves everything as it was)
+    this.#file.closeSync();
+    for (let n = this.#part + 1; ; n += 1) {
+      try {
+        this.#file = new BufferedFile(partPath(this.#basePath, n), { flags: 'ax', fsync: this.#fsync });
+        this.#part = n;
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+          this.#file = new BufferedFile(partPath(this.#basePath, this.#part), { fsync: this.#fsync }); // keep a file to flush into
+          throw error;
+        }
+      }
+    }
+    this.#file.push(header + rows);
+    this.#diskColumns = this.#columns.length;
+    this.#rows = [];
+    this.#file.flushSync();
   }
 
   /**
