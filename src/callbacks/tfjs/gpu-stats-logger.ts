@@ -8,8 +8,11 @@ import { InvalidInputError, NA, isNA, type Maybe } from '../../core/index.js';
 import { checkOptions, is } from '../../core/options.js';
 import { createSink, isMetricSink, type MetricSink, type Metrics, type SinkTarget } from '../sink.js';
 import { resolveDevices, type GpuSpec, type LoggedDevice } from './devices.js';
+import { inheritTfjsBaseCallback, refreshTfjsBaseCallback } from './tfjs-base.js';
 
 const MiB = 1024 * 1024;
+/** How often a logger called by tfjs directly lets timers and I/O run (tfjs's own default). */
+const YIELD_EVERY_MS = 125;
 
 /**
  * Key of the time between the end of one batch and the start of the next, in ms.
@@ -155,9 +158,14 @@ const LOGGER_RULES = {
  *   numbers into `logs`: a few microseconds per batch (see bench/tfjs-callback.mjs).
  * - **Failures** never stop training: they go to `onError` and the values become `NaN`/NA.
  *
- * If the callbacks list starts with a `tf.Callback` instance (for example `tf.callbacks.earlyStopping()`),
- * tfjs calls the list's objects directly; this logger has the methods tfjs calls (`setParams`,
- * `setModel`, the hooks), so it works there too.
+ * **Callback lists in any order.** Once tfjs is loaded, the logger is a tfjs callback (an
+ * `instanceof` tfjs's `BaseCallback`, found without importing tfjs), like
+ * `tf.callbacks.earlyStopping()` or tfjs-node's `tensorBoard()`, so it mixes with them in any
+ * order: `[gpuStats, tf.callbacks.earlyStopping()]` and `[tensorBoard, gpuStats]` both work.
+ * tfjs's own rule for plain hook objects (`{ onEpochEnd }`) applies to it as to those: put the
+ * plain objects first, or wrap them in `new tf.CustomCallback({ … })`. Called by tfjs directly,
+ * the logger lets timers and I/O run every 125 ms, as tfjs's wrapper of plain callbacks does
+ * (a list of tfjs callbacks alone never yields to the event loop).
  *
  * @throws {@link NvitopError} when NVML cannot be used; {@link InvalidInputError} for devices
  *   that are not visible.
@@ -205,12 +213,16 @@ export class GpuStatsLogger {
   #batchStart = Number.NaN;
   #lastBatchEnd = Number.NaN;
   #warned = false;
+  /** Whether tfjs calls this logger directly (not through a `CustomCallback` wrapper). */
+  #direct = false;
+  #lastYield = 0;
 
   /**
    * @param options - see {@link GpuStatsLoggerOptions}.
    */
   constructor(options: GpuStatsLoggerOptions = {}) {
     checkOptions('new GpuStatsLogger()', options, LOGGER_RULES); // before anything is read or allocated
+    refreshTfjsBaseCallback(GpuStatsLogger);
     const memoryUtilization = options.memoryUtilization ?? true;
     const gpuUtilization = options.gpuUtilization ?? true;
     const fanSpeed = options.fanSpeed ?? false;
@@ -247,9 +259,10 @@ export class GpuStatsLogger {
 
   // --------------------------------------------------------------------- tfjs hooks (bound)
 
-  /** tfjs hook: stores the training parameters. */
+  /** tfjs hook: stores the training parameters. (tfjs calls it only on callbacks it calls directly.) */
   readonly setParams = (params: Record<string, unknown>): void => {
     this.params = params;
+    this.#direct = true;
   };
 
   /** tfjs hook: stores the model. */
@@ -262,6 +275,7 @@ export class GpuStatsLogger {
 
   /** tfjs hook: flushes the sinks. */
   readonly onTrainEnd = async (_logs?: TfjsLogs): Promise<void> => {
+    this.#direct = false;
     await Promise.all([this.#sink, this.#epochSink].map((sink) => sink?.flush().catch((error: unknown) => this.#onError(error))));
   };
 
@@ -283,8 +297,20 @@ export class GpuStatsLogger {
     if (this.#interAt >= 0) this.#values[this.#interAt] = now - this.#lastBatchEnd; // NaN on the first batch
   };
 
-  /** tfjs hook: reads the GPUs and logs the batch. */
-  readonly onBatchEnd = (_batch: number, logs?: TfjsLogs): void => {
+  /**
+   * tfjs hook: reads the GPUs and logs the batch. Returns a promise (resolved on the next turn of
+   * the event loop) every 125 ms when tfjs calls the logger directly.
+   */
+  readonly onBatchEnd = (_batch: number, logs?: TfjsLogs): void | Promise<void> => {
+    this.#logBatch(logs);
+    if (!this.#direct) return undefined;
+    const now = performance.now();
+    if (now - this.#lastYield < YIELD_EVERY_MS) return undefined;
+    this.#lastYield = now;
+    return new Promise<void>((resolve) => setImmediate(resolve));
+  };
+
+  #logBatch(logs: TfjsLogs | undefined): void {
     try {
       this.globalStep += 1;
       const now = performance.now();
@@ -305,7 +331,7 @@ export class GpuStatsLogger {
     } catch (error) {
       this.#onError(error);
     }
-  };
+  }
 
   /** tfjs hook: puts the epoch's statistics into its logs (every key, NaN where none). */
   readonly onEpochEnd = (epoch: number, logs?: TfjsLogs): void => {
@@ -396,3 +422,5 @@ export class GpuStatsLogger {
     process.emitWarning(`GpuStatsLogger: ${error instanceof Error ? error.message : String(error)} (training goes on; later errors are not reported)`, 'NvitopWarning');
   }
 }
+
+inheritTfjsBaseCallback(GpuStatsLogger);
