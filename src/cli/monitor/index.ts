@@ -2,7 +2,9 @@
  * The live monitor (`nvitop` in a terminal): takes over the terminal, refreshes the data every
  * `interval` seconds on an unref'd timer, answers keys and the mouse, and always gives the
  * terminal back: on `q`, Ctrl-C (without a selection), SIGTERM, SIGHUP, or an uncaught error
- * (printed on the normal screen afterwards, exit code 1).
+ * (printed on the normal screen afterwards, exit code 1). Job control works as in full-screen
+ * programs: on SIGTSTP (`kill -TSTP`, or Ctrl-Z, which raw mode delivers as a key) it gives the
+ * terminal back before it stops; on SIGCONT (`fg`) it takes it again and redraws everything.
  *
  * @module
  */
@@ -97,7 +99,8 @@ export async function runMonitor(options: MonitorOptions = {}): Promise<number> 
       pending = rest;
       for (const event of events) {
         if (finished) return;
-        act(app.handle(event));
+        if (event.type === 'key' && event.name === 'C-z') onSuspend();
+        else act(app.handle(event));
       }
       clearTimeout(escTimer);
       if (pending.length > 0) {
@@ -108,6 +111,28 @@ export async function runMonitor(options: MonitorOptions = {}): Promise<number> 
       pending += chunk.toString();
       guarded(() => feed(false))();
     };
+    // Job control. Stopping: give the terminal back (main screen, cursor, no mouse, cooked mode),
+    // then stop for real with the signal's default action. Continuing (here, or on SIGCONT after a
+    // SIGSTOP that could not be caught): take the terminal again and repaint every cell. The kernel
+    // discards a SIGTSTP sent to an orphaned process group (no job-control shell to continue it);
+    // then the monitor simply takes the terminal back at once.
+    const resume = guarded(() => {
+      if (finished) return;
+      if (!process.listeners('SIGTSTP').includes(onSuspend)) process.on('SIGTSTP', onSuspend);
+      terminal.enter();
+      size = terminal.size();
+      painter.resize(size.rows, size.columns);
+      painter.invalidate();
+      paint();
+    });
+    function onSuspend(): void {
+      if (finished) return;
+      terminal.restore();
+      process.off('SIGTSTP', onSuspend); // the default action (stop) again
+      process.kill(process.pid, 'SIGTSTP');
+      setImmediate(resume); // runs once continued (or at once if the kernel discarded the signal)
+    }
+    const onContinue = (): void => resume();
     const onSigint = guarded(() => act(app.handle({ type: 'key', name: 'C-c' })));
     const onSignal = (signal: NodeJS.Signals): void => finish(SIGNAL_EXIT[signal] ?? 1);
     const onError = (error: unknown): void => finish(1, error);
@@ -129,6 +154,8 @@ export async function runMonitor(options: MonitorOptions = {}): Promise<number> 
       process.off('SIGINT', onSigint);
       process.off('SIGTERM', onSignal);
       process.off('SIGHUP', onSignal);
+      process.off('SIGTSTP', onSuspend);
+      process.off('SIGCONT', onContinue);
       process.off('uncaughtException', onError);
       process.off('unhandledRejection', onError);
       process.off('exit', onExit);
@@ -143,6 +170,8 @@ export async function runMonitor(options: MonitorOptions = {}): Promise<number> 
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSignal);
     process.on('SIGHUP', onSignal);
+    process.on('SIGTSTP', onSuspend);
+    process.on('SIGCONT', onContinue);
     process.on('uncaughtException', onError);
     process.on('unhandledRejection', onError);
     process.on('exit', onExit);
