@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Device, InvalidInputError, NvitopError, isNA, type CudaDevice } from '../../core/index.js';
+import { Device, InvalidInputError, NvitopError, NvmlLibraryNotFoundError, isNA, type CudaDevice } from '../../core/index.js';
 
 /**
  * A device for {@link GpuStatsLogger}: a CUDA ordinal (`0`), a TensorFlow device name
@@ -67,7 +67,12 @@ export function resolveDevices(devices: number | Iterable<GpuSpec> | undefined):
   try {
     visible = Device.cuda.all();
   } catch (error) {
-    throw new NvitopError('Cannot use the GpuStatsLogger callback because the NVIDIA driver is not installed.', { cause: error });
+    // nvitop's words when there is no driver; the cause's own when there is a damaged one or NVML fails.
+    const missing = error instanceof NvmlLibraryNotFoundError && error.damaged.length === 0;
+    const why = error instanceof Error ? error.message : String(error);
+    throw new NvitopError(missing ? 'Cannot use the GpuStatsLogger callback because the NVIDIA driver is not installed.' : `Cannot use the GpuStatsLogger callback: ${why}`, {
+      cause: error,
+    });
   }
   if (devices === undefined) return visible.map((device) => ({ device, prefix: prefixOf(device) }));
   if (typeof devices === 'number' && (!Number.isSafeInteger(devices) || devices < 0)) {
