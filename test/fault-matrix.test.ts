@@ -36,14 +36,13 @@ const ENTRIES: Entry[] = ['nvitop -1', 'nvitop --json', 'monitor', 'nvisel', 'nv
 
 /** The environment of each NVML fault (the other faults run on the one-GPU scenario). */
 function nvmlEnv(fault: Fault): NodeJS.ProcessEnv {
-  const base = { ...process.env, NO_COLOR: '1', CUDA_VISIBLE_DEVICES: undefined as unknown as string };
-  delete base.CUDA_VISIBLE_DEVICES;
+  const { CUDA_VISIBLE_DEVICES: _visible, ...inherited } = process.env;
+  const base: NodeJS.ProcessEnv = { ...inherited, NO_COLOR: '1' };
   if (fault === 'truncated library') return { ...base, NVITOP_NVML_LIBRARY: truncated, NVITOP_FAKE_NVML_SCENARIO: '' };
   if (fault === 'no library') return { ...base, NVITOP_NVML_LIBRARY: path.join(work, 'absent', 'libnvidia-ml.so.1'), NVITOP_FAKE_NVML_SCENARIO: '' };
   const scenario = fault === 'lost GPU' ? 'lost-gpu-star' : fault === 'unsupported queries' ? 'old-gpu' : 'one-gpu';
-  const env = { ...base, ...fakeNvmlEnv(scenario) };
-  delete env.CUDA_VISIBLE_DEVICES;
-  return env;
+  const { CUDA_VISIBLE_DEVICES: _cvd, ...fake } = fakeNvmlEnv(scenario);
+  return { ...base, ...fake };
 }
 const LIBRARY_LINE: Partial<Record<Fault, RegExp>> = {
   'truncated library': /is truncated or corrupt \(truncated: 20000 bytes/,
