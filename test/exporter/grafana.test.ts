@@ -3,7 +3,7 @@
 // one the exporter exports (and so is every metric nvitop-exporter's own dashboard queries), and
 // the files agree with each other (ports, service names, mount paths, copied sources).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
@@ -106,6 +106,25 @@ describe('grafana/dashboard.json', () => {
     }
   });
 
+  it('Disk I/O sums whole disks only: no partition, device-mapper, md, loop or zram device counted twice', () => {
+    const queries = dashboardQueries().filter((q) => q.expr.includes('host_disk_io_'));
+    expect(queries.length).toBe(2);
+    const names = readFileSync('/proc/diskstats', 'utf8').trim().split('\n').map((line) => line.trim().split(/\s+/)[2]!);
+    // This machine's whole physical disks: the block devices outside /sys/devices/virtual (CD drives aside).
+    const whole = names.filter((n) => existsSync(`/sys/block/${n}`) && !realpathSync(`/sys/block/${n}`).includes('/virtual/') && !/^sr\d/.test(n));
+    for (const { where, expr } of queries) {
+      const matcher = /partition=~"([^"]+)"/.exec(expr)?.[1];
+      expect(matcher, where).toBeDefined();
+      const selects = (name: string) => new RegExp(`^(?:${matcher})$`).test(name); // PromQL matchers are anchored
+      for (const disk of ['sda', 'sdb', 'sdaa', 'vda', 'xvdf', 'hda', 'nvme0n1', 'nvme12n3', 'mmcblk0']) expect(selects(disk), `${where}: ${disk}`).toBe(true);
+      for (const other of ['sda1', 'sdb15', 'vda2', 'xvdf1', 'nvme0n1p1', 'nvme12n3p10', 'mmcblk0p2', 'dm-0', 'dm-12', 'md0', 'md127', 'loop0', 'loop12', 'zram0', 'ram0', 'sr0']) {
+        expect(selects(other), `${where}: ${other}`).toBe(false);
+      }
+      expect(names.filter(selects).sort(), `${where} on this machine`).toEqual(whole.sort());
+      expect(expr).toMatch(/^sum by \(hostname\) \(rate\(/);
+    }
+  });
+
   it('every metric nvitop-exporter\'s own dashboard queries is exported', () => {
     for (const name of NVITOP_DASHBOARD_METRICS) expect(ALL_FAMILIES).toContain(name);
   });
@@ -118,7 +137,11 @@ describe('grafana/ provisioning and compose files', () => {
   const provider = yaml('dashboard.yml') as { apiVersion: number; providers: Array<{ type: string; options: { path: string } }> };
 
   const exporterService = compose.services['nvitop-exporter'];
-  const exporterArgs = (exporterService?.command ?? []).map((arg) => arg.replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1'));
+  /** A compose value with every `${VAR:-default}` at its default. */
+  const byDefault = (value: string): string => value.replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1');
+  const exporterArgs = (exporterService?.command ?? []).map(byDefault);
+  /** `host:container` of each published port, the address left out ("127.0.0.1:5050:5050" → "5050:5050"). */
+  const published = (service: string): string[] => (compose.services[service]?.ports ?? []).map((p) => byDefault(p).split(':').slice(-2).join(':'));
 
   it('runs the three services; the exporter is built from this repository with its Dockerfile', () => {
     expect(Object.keys(compose.services).sort()).toEqual(['grafana', 'nvitop-exporter', 'prometheus']);
@@ -136,7 +159,7 @@ describe('grafana/ provisioning and compose files', () => {
     expect(request.options.bindAddress).toBe('0.0.0.0');
     const targets = prometheus.scrape_configs.flatMap((job) => job.static_configs.flatMap((c) => c.targets));
     expect(targets).toContain(`nvitop-exporter:${request.options.port}`);
-    expect(exporterService?.ports).toContain(`${request.options.port}:${request.options.port}`);
+    expect(published('nvitop-exporter')).toContain(`${request.options.port}:${request.options.port}`);
   });
 
   it('Grafana mounts files that exist where its provisioning looks, and reaches Prometheus by service name', () => {
@@ -158,9 +181,35 @@ describe('grafana/ provisioning and compose files', () => {
     expect(source?.isDefault).toBe(true);
     const url = new URL(source?.url ?? '');
     expect(Object.keys(compose.services)).toContain(url.hostname);
-    expect(compose.services[url.hostname]?.ports).toContain(`${url.port}:${url.port}`);
+    expect(published(url.hostname)).toContain(`${url.port}:${url.port}`);
     const promMount = (compose.services['prometheus']?.volumes ?? []).find((v) => v.startsWith('./prometheus.yml:'));
     expect(promMount?.split(':')[1]).toBe('/etc/prometheus/prometheus.yml');
+  });
+
+  it('publishes every port on 127.0.0.1 unless NVITOP_PUBLISH_ADDRESS says otherwise', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      for (const port of service.ports ?? []) {
+        expect(port, name).toMatch(/^\$\{NVITOP_PUBLISH_ADDRESS:-127\.0\.0\.1\}:\d+:\d+$/);
+      }
+    }
+  });
+
+  it('pins every image to a version, the exporter\'s to the package version', () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    for (const [name, service] of Object.entries(compose.services)) {
+      const image = service.image ?? '';
+      expect(image, name).toMatch(/^[\w./-]+:v?\d+\.\d+\.\d+$/);
+    }
+    expect(exporterService?.image).toBe(`nvitop-node-exporter:${version}`);
+  });
+
+  it('gives anonymous visitors no more than Viewer, and keeps the login form', () => {
+    const environment = new Map(
+      ((compose.services['grafana'] as { environment?: string[] }).environment ?? []).map((entry) => entry.split('=', 2) as [string, string]),
+    );
+    if (environment.get('GF_AUTH_ANONYMOUS_ENABLED') === 'true') expect(environment.get('GF_AUTH_ANONYMOUS_ORG_ROLE')).toBe('Viewer');
+    expect(environment.get('GF_AUTH_DISABLE_LOGIN_FORM')).not.toBe('true');
+    expect(environment.has('GF_AUTH_BASIC_ENABLED') && environment.get('GF_AUTH_BASIC_ENABLED') === 'false').toBe(false);
   });
 
   it('prometheus.yml passes promtool check config', (context) => {
@@ -179,6 +228,8 @@ describe('grafana/ provisioning and compose files', () => {
     }
     expect(dockerfile).toMatch(/^RUN npm ci /m);
     expect(dockerfile).toMatch(/npm run build/);
+    // `npm run build` runs scripts/bundle.mjs: the image must have it (test/install/grafana-image.test.ts builds it for real).
+    expect(dockerfile).toMatch(/^COPY scripts \.\/scripts$/m);
     expect(dockerfile.split('\n').filter((line) => !line.startsWith('#')).join('\n')).not.toMatch(/--omit=optional/);
     expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "\/app\/bin\/nvitop-exporter\.js"\]$/m);
     const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
