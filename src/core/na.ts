@@ -39,8 +39,9 @@ class NotApplicableImpl implements NotApplicable {
     return hint === 'number' ? Number.NaN : 'N/A';
   }
 
+  /** `console.log(NA)` and `util.inspect` show `N/A`, as the value prints everywhere else. */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return 'NA';
+    return 'N/A';
   }
 }
 Object.defineProperty(NotApplicableImpl.prototype, NA_BRAND, { value: true });

@@ -1,4 +1,6 @@
 // NA and the units: nvitop's exact formats, and the one size grammar with its bad inputs.
+import { format, inspect } from 'node:util';
+
 import { describe, expect, it } from 'vitest';
 import { GiB, InvalidInputError, KiB, MiB, NA, TiB, bytes2human, compareNaLast, human2bytes, isNA, orElse, orNaN, parseDuration, timedelta2human, utilization2string } from '../../src/core/index.js';
 
@@ -12,6 +14,10 @@ describe('NA', () => {
     expect(isNA(NA)).toBe(true);
     expect(isNA('N/A')).toBe(false);
     expect(Object.isFrozen(NA)).toBe(true);
+    // console.log(NA) and nested values (util.inspect) show N/A too.
+    expect(inspect(NA)).toBe('N/A');
+    expect(format('%o %s', { fan: NA }, [NA])).toBe('{ fan: N/A } [ N/A ]');
+    expect(format(NA)).toBe('N/A');
   });
   it('helpers', () => {
     expect(orNaN(NA)).toBeNaN();
