@@ -71,6 +71,60 @@ export interface ThroughputInfo {
   readonly rx: Maybe<number>;
 }
 
+/**
+ * Volatile ECC error counts (since the driver loaded).
+ *
+ * @example
+ * ```ts
+ * const { corrected, uncorrected }: EccErrorCounts = Device.fromIndex(0).counters().eccErrors;
+ * ```
+ */
+export interface EccErrorCounts {
+  /** Corrected (single-bit) errors. */
+  readonly corrected: Maybe<number>;
+  /** Uncorrected (double-bit) errors. */
+  readonly uncorrected: Maybe<number>;
+}
+
+/**
+ * Cumulative bytes in each direction.
+ *
+ * @example
+ * ```ts
+ * const { tx, rx }: ByteCounters = Device.fromIndex(0).counters().pcieBytes;
+ * ```
+ */
+export interface ByteCounters {
+  /** Bytes sent by the GPU. */
+  readonly tx: Maybe<number>;
+  /** Bytes received by the GPU. */
+  readonly rx: Maybe<number>;
+}
+
+/**
+ * A GPU's cumulative counters, all read by one NVML call ({@link Device.counters}): totals since
+ * the driver was loaded, which only grow (a driver reload starts them again). NA where the GPU or
+ * the driver does not count (PCIe bytes need driver R555 or later; energy a Volta or later GPU;
+ * ECC a GPU with ECC on; NVLink bytes a GPU with NVLink), and always on MIG devices.
+ *
+ * @example
+ * ```ts
+ * const { energyConsumption, pcieBytes } = Device.fromIndex(0).counters();
+ * ```
+ */
+export interface DeviceCounters {
+  /** Energy consumed, in millijoules. */
+  readonly energyConsumption: Maybe<number>;
+  /** Volatile ECC error counts: corrected (single-bit) and uncorrected (double-bit). */
+  readonly eccErrors: EccErrorCounts;
+  /** Bytes sent (`tx`) and received (`rx`) over PCIe. */
+  readonly pcieBytes: ByteCounters;
+  /** Data bytes sent and received over all NVLink links together. */
+  readonly nvlinkBytes: ByteCounters;
+  /** Whether the driver reports the GPU lost (fallen off the bus), or its handle could not be had. */
+  readonly gpuLost: boolean;
+}
+
 /** What kind of device a snapshot describes. */
 export type DeviceKind = 'physical' | 'mig' | 'cuda' | 'cuda-mig';
 

@@ -88,7 +88,12 @@ typedef int nvmlValueType_t;          /* DOUBLE 0 ... UNSIGNED_SHORT 6 */
 #define NVML_PCIE_UTIL_COUNT 2
 #define NVML_VALUE_TYPE_UNSIGNED_INT 1
 #define NVML_VALUE_TYPE_UNSIGNED_LONG_LONG 3
+#define NVML_FI_DEV_ECC_SBE_VOL_TOTAL 3
+#define NVML_FI_DEV_ECC_DBE_VOL_TOTAL 4
+#define NVML_FI_DEV_TOTAL_ENERGY_CONSUMPTION 83
 #define NVML_FI_DEV_NVLINK_LINK_COUNT 91
+#define NVML_FI_DEV_PCIE_COUNT_TX_BYTES 197
+#define NVML_FI_DEV_PCIE_COUNT_RX_BYTES 198
 #define NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX 138
 #define NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_RX 139
 #define NVML_NVLINK_MAX_LINKS 36 /* NVML 13.3 header; 18 in 12.x, 12 in 11.x */
@@ -386,6 +391,7 @@ enum {
     F_ECC_CORR_VOL, F_ECC_CORR_AGG, F_ECC_UNCORR_VOL, F_ECC_UNCORR_AGG,
     F_COMPUTE_MODE, F_CUDA_CC, F_DRIVER_MODEL, F_MIG_MODE, F_MAX_MIG, F_GI, F_CI, F_NVLINK,
     F_COMPUTE_PROCS, F_GRAPHICS_PROCS, F_PROC_UTIL, F_CONF_COMPUTE,
+    F_ENERGY, F_PCIE_BYTES_TX, F_PCIE_BYTES_RX,
     F_COUNT
 };
 _Static_assert(F_COUNT <= 64, "presence bits fit a uint64_t");
@@ -430,6 +436,8 @@ struct nvmlDevice_st {
     int temp;
     unsigned int power, power_limit, enforced_limit;
     unsigned int pcie[NVML_PCIE_UTIL_COUNT];
+    unsigned long long energy_mj;                          /* since the driver was loaded */
+    unsigned long long pcie_bytes[NVML_PCIE_UTIL_COUNT]; /* cumulative TX, RX */
     int display_active, display_mode, persistence, pstate;
     unsigned long long ecc[2][2]; /* [errorType][counterType] */
     int compute_mode;
@@ -918,7 +926,7 @@ static const char *const device_keys[] = {
     "eccAggregateUncorrected", "eccAggregateCorrected", "computeMode", "cudaComputeCapability",
     "driverModel", "migMode", "maxMigDeviceCount", "migDevices", "gpuInstanceId",
     "computeInstanceId", "nvlink", "computeProcesses", "graphicsProcesses", "processUtilization",
-    "handleError", "errors", "confComputeMemSizeInfo", NULL};
+    "handleError", "errors", "confComputeMemSizeInfo", "energyConsumption", "pcieBytes", NULL};
 
 static const char *const clock_keys[NVML_CLOCK_COUNT + 1] = {"graphics", "sm", "memory", "video",
                                                              NULL};
@@ -1034,6 +1042,18 @@ static int parse_device(lerr *e, const json_value *j, struct nvmlDevice_st *d, i
         if (!get_u32(e, v, "rx", w, &d->pcie[1], &p)) return 0;
         if (p) SET_HAS(d, F_PCIE_RX);
     }
+    if ((v = json_get(j, "pcieBytes"))) {
+        static const char *const keys[] = {"tx", "rx", NULL};
+        wpath(w, sizeof(w), "%s.pcieBytes", where);
+        if (v->type != JSON_OBJECT || !check_keys(e, v, w, keys))
+            return lfail(e, "%s: expected an object {tx, rx}", w);
+        if (!get_u64(e, v, "tx", w, &d->pcie_bytes[0], &p)) return 0;
+        if (p) SET_HAS(d, F_PCIE_BYTES_TX);
+        if (!get_u64(e, v, "rx", w, &d->pcie_bytes[1], &p)) return 0;
+        if (p) SET_HAS(d, F_PCIE_BYTES_RX);
+    }
+    if (!get_u64(e, j, "energyConsumption", where, &d->energy_mj, &p)) return 0;
+    if (p) SET_HAS(d, F_ENERGY);
     if (!get_i32(e, j, "displayActive", where, &d->display_active, &p)) return 0;
     if (p) SET_HAS(d, F_DISPLAY_ACTIVE);
     if (!get_i32(e, j, "displayMode", where, &d->display_mode, &p)) return 0;
@@ -2245,6 +2265,29 @@ EXPORT nvmlReturn_t nvmlDeviceGetFieldValues(nvmlDevice_t device, int valuesCoun
                 d, f->fieldId == NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_RX, f->scopeId, now);
             f->nvmlReturn = NVML_SUCCESS;
             break;
+        case NVML_FI_DEV_ECC_SBE_VOL_TOTAL: /* single-bit = corrected */
+        case NVML_FI_DEV_ECC_DBE_VOL_TOTAL: /* double-bit = uncorrected */
+        case NVML_FI_DEV_TOTAL_ENERGY_CONSUMPTION:
+        case NVML_FI_DEV_PCIE_COUNT_TX_BYTES:
+        case NVML_FI_DEV_PCIE_COUNT_RX_BYTES: {
+            int bit;
+            unsigned long long value;
+            switch (f->fieldId) {
+            case NVML_FI_DEV_ECC_SBE_VOL_TOTAL: bit = F_ECC_CORR_VOL; value = d->ecc[0][0]; break;
+            case NVML_FI_DEV_ECC_DBE_VOL_TOTAL: bit = F_ECC_UNCORR_VOL; value = d->ecc[1][0]; break;
+            case NVML_FI_DEV_TOTAL_ENERGY_CONSUMPTION: bit = F_ENERGY; value = d->energy_mj; break;
+            case NVML_FI_DEV_PCIE_COUNT_TX_BYTES: bit = F_PCIE_BYTES_TX; value = d->pcie_bytes[0]; break;
+            default: bit = F_PCIE_BYTES_RX; value = d->pcie_bytes[1]; break;
+            }
+            if (!HAS(d, bit)) {
+                f->nvmlReturn = NVML_ERROR_NOT_SUPPORTED;
+                break;
+            }
+            f->valueType = NVML_VALUE_TYPE_UNSIGNED_LONG_LONG;
+            f->value.ullVal = value;
+            f->nvmlReturn = NVML_SUCCESS;
+            break;
+        }
         default:
             f->nvmlReturn = NVML_ERROR_NOT_SUPPORTED;
             break;

@@ -78,6 +78,10 @@ export interface FakeDevice {
   powerLimit?: number;
   enforcedPowerLimit?: number;
   pcie?: { tx?: number; rx?: number };
+  /** Cumulative PCIe bytes (`NVML_FI_DEV_PCIE_COUNT_TX_BYTES`/`RX_BYTES`, field values 197/198). */
+  pcieBytes?: { tx?: number; rx?: number };
+  /** Energy since the driver loaded, mJ (`NVML_FI_DEV_TOTAL_ENERGY_CONSUMPTION`, field value 83). */
+  energyConsumption?: number;
   displayActive?: number | boolean;
   displayMode?: number | boolean;
   persistenceMode?: number | boolean;

@@ -15,6 +15,7 @@ import type {
   Bar1MemoryInfo,
   ClockInfos,
   ClockSpeedInfos,
+  DeviceCounters,
   DeviceKind,
   DeviceSnapshot,
   MemoryInfo,
@@ -26,6 +27,7 @@ import { visibleIndices, type NvmlIndex } from './cuda-visible-devices.js';
 import { normalizeBusId, uuidMatches } from './lookup.js';
 import { nvmlQuery } from './nvml-query.js';
 import { NvlinkMeter, meanThroughput, sumThroughput } from './nvlink.js';
+import { naCounters, readDeviceCounters } from './counters.js';
 import { collectProcesses, processListsAnsweredFor, type GpuProcessMap } from './processes.js';
 import { powerStatusOf, throughputHuman, type SnapshotGroup, type SnapshotOptions } from './snapshot-options.js';
 import { NA_CLOCKS, enabled, hostMemoryInfo, percentOf } from './values.js';
@@ -542,6 +544,18 @@ export abstract class Device {
   nvlinkMeanThroughput(): ThroughputInfo {
     const links = this.nvlinkThroughput();
     return { tx: meanThroughput(links, 'tx'), rx: meanThroughput(links, 'rx') };
+  }
+
+  /**
+   * Cumulative counters (energy, ECC errors, PCIe and NVLink bytes) in one NVML call; see
+   * {@link DeviceCounters}. All NA on MIG devices (the counters are the physical GPU's).
+   */
+  counters(): DeviceCounters {
+    const handle = this.handle;
+    if (handle === null) return naCounters(this.handleError === 'ERROR: GPU is Lost');
+    if (this.isMigDevice()) return naCounters(false);
+    const links = this.nvlinkLinkCount();
+    return this.memo.get('counters', () => readDeviceCounters(handle, links));
   }
 
   // ------------------------------------------------------------------ modes

@@ -42,6 +42,16 @@ export const NVML_VALUE_TYPE = Object.freeze({
   SIGNED_INT: 5,
   UNSIGNED_SHORT: 6,
 });
+/** `NVML_FI_DEV_ECC_SBE_VOL_TOTAL`: single-bit (corrected) ECC errors since the driver loaded. */
+export const NVML_FI_DEV_ECC_SBE_VOL_TOTAL = 3;
+/** `NVML_FI_DEV_ECC_DBE_VOL_TOTAL`: double-bit (uncorrected) ECC errors since the driver loaded. */
+export const NVML_FI_DEV_ECC_DBE_VOL_TOTAL = 4;
+/** `NVML_FI_DEV_TOTAL_ENERGY_CONSUMPTION`: mJ since the driver loaded (Volta and later). */
+export const NVML_FI_DEV_TOTAL_ENERGY_CONSUMPTION = 83;
+/** `NVML_FI_DEV_PCIE_COUNT_TX_BYTES`: bytes sent over PCIe (driver R555 and later). */
+export const NVML_FI_DEV_PCIE_COUNT_TX_BYTES = 197;
+/** `NVML_FI_DEV_PCIE_COUNT_RX_BYTES`: bytes received over PCIe (driver R555 and later). */
+export const NVML_FI_DEV_PCIE_COUNT_RX_BYTES = 198;
 /** `NVML_FI_DEV_NVLINK_LINK_COUNT`. */
 export const NVML_FI_DEV_NVLINK_LINK_COUNT = 91;
 /** `NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX` (KiB counter, scopeId = link). */
