@@ -31,7 +31,7 @@ const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'
  * "exports" with "import" and "require" conditions, each with "types" first (the package test
  * checks that they agree).
  */
-const PACKAGE_ENTRIES = { index: 'dist/index' };
+const PACKAGE_ENTRIES = { index: 'dist/index', opentelemetry: 'dist/opentelemetry/index' };
 
 const CLI_ENTRIES = ['dist/cli/nvitop.js', 'dist/cli/nvisel.js', 'dist/cli/nvitop-exporter.js'];
 
