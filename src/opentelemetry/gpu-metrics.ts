@@ -8,6 +8,7 @@ import { ValueType, diag, metrics, type Attributes, type BatchObservableResult, 
 
 import { packageVersion } from '../cli/version.js';
 import { Device, InvalidInputError, isNA, type Maybe } from '../core/index.js';
+import { checkOptions, is } from '../core/options.js';
 import { GPU_INSTRUMENTS, type GpuAttributes, type GpuComponent, type GpuInstrumentSpec } from './instruments.js';
 import { identify, readGpu, type GpuIdentity, type GpuReading } from './reading.js';
 
@@ -112,15 +113,23 @@ export class GpuMetrics {
   /**
    * Prepares the instrumentation; nothing is read or registered before {@link GpuMetrics.start}.
    *
-   * @throws `InvalidInputError` when `devices` holds something other than physical GPUs and MIG devices.
+   * @throws `InvalidInputError` for an option of the wrong type, or `devices` holding something
+   *   other than physical GPUs and MIG devices; `UnknownOptionError` for an unknown option.
    */
   constructor(options: GpuMetricsOptions = {}) {
-    for (const device of options.devices ?? []) {
+    const checked = checkOptions<GpuMetricsOptions>('new GpuMetrics()', options, {
+      meterProvider: is.custom('an OpenTelemetry MeterProvider', (v) => typeof (v as { getMeter?: unknown } | null)?.getMeter === 'function'),
+      name: is.string({ nonEmpty: true }),
+      devices: is.iterable,
+      processMemory: is.boolean,
+    });
+    const devices = checked.devices === undefined ? undefined : [...checked.devices];
+    for (const device of devices ?? []) {
       if (!(device instanceof Device) || (device.kind !== 'physical' && device.kind !== 'mig')) {
         throw new InvalidInputError('devices', device, 'PhysicalDevice or MigDevice objects (Device.all(), device.migDevices())');
       }
     }
-    this.options = options;
+    this.options = devices === undefined ? checked : { ...checked, devices };
   }
 
   /** How many collections have read the GPUs so far (one per metric reader's collection). */

@@ -195,12 +195,15 @@ describe('GpuMetrics through @opentelemetry/sdk-metrics', () => {
     await meterProvider.shutdown();
   });
 
-  it('devices: only the given GPUs; anything but physical or MIG devices is refused', async () => {
+  it('devices: only the given GPUs; anything but physical or MIG devices, unknown or mistyped options are refused', async () => {
     const { meterProvider, collect } = pipeline();
     new otel.GpuMetrics({ meterProvider, devices: [core.Device.fromIndex(5)] }).start();
     const seen = points(await collect());
     expect(new Set(seen.filter((p) => p.name.startsWith('hw.gpu.')).map((p) => p.attributes['hw.id']))).toEqual(new Set([scenario.devices[5]!.uuid]));
     expect(() => new otel.GpuMetrics({ devices: [{ kind: 'physical' } as never] })).toThrow(core.InvalidInputError);
+    expect(() => new otel.GpuMetrics({ procesMemory: true } as never)).toThrow(/Unknown option of new GpuMetrics\(\): 'procesMemory' \(did you mean 'processMemory'\?\)/);
+    expect(() => new otel.GpuMetrics({ meterProvider: {} as never })).toThrow(/meterProvider.*an OpenTelemetry MeterProvider/);
+    expect(() => new otel.GpuMetrics({ processMemory: 'yes' as never })).toThrow(core.InvalidInputError);
     await meterProvider.shutdown();
   });
 });
