@@ -71,36 +71,48 @@ function bundleEntries() {
   });
 }
 
-/** Declaration bundles: one rollup pass, written as .d.ts (ES module) and .d.cts (CommonJS). */
+/**
+ * Declaration bundles, one rollup pass per entry, written as .d.ts (ES module) and .d.cts
+ * (CommonJS). A subpath entry's declarations import the core's types from the root entry
+ * (`from 'nvitop-node'`) instead of carrying a copy: one `Device` type for both entries (a copied
+ * class with private members would not be assignable to the root's), and no shared chunk whose
+ * private types a consumer's declaration emit could not name.
+ */
 async function bundleDeclarations() {
-  const input = Object.fromEntries(Object.entries(PACKAGE_ENTRIES).map(([name, base]) => [name, `${base}.d.ts`]));
-  const bundle = await rollup({
-    input,
-    plugins: [dts()],
-    external: (id) => !id.startsWith('.') && !path.isAbsolute(id),
-    onwarn(warning, warn) {
-      if (warning.code !== 'EMPTY_BUNDLE') warn(warning);
-    },
-  });
-  for (const [js, ext] of [
-    ['.js', '.d.ts'],
-    ['.cjs', '.d.cts'],
-  ]) {
-    await bundle.write({
-      dir: path.join(root, 'dist/bundle'),
-      format: 'es',
-      entryFileNames: `[name]${ext}`,
-      chunkFileNames: `[name]-[hash]${ext}`,
-      // A declaration chunk is imported by its JavaScript name: './x-1a2b.js' finds x-1a2b.d.ts.
-      plugins: [
-        {
-          name: 'declaration-specifiers',
-          renderChunk: (code) => code.replaceAll(new RegExp(`(from '\\./[^']+)\\${ext.replace('.', '\\.')}'`, 'g'), `$1${js}'`),
-        },
-      ],
+  const coreIndex = path.join(root, 'dist/core/index');
+  const isCore = (id, importer) =>
+    importer !== undefined && id.startsWith('.') && path.resolve(path.dirname(importer), id).replace(/\.(d\.ts|js)$/, '') === coreIndex;
+  for (const [name, base] of Object.entries(PACKAGE_ENTRIES)) {
+    const subpath = name !== 'index';
+    const rootEntry = { name: 'root-entry', resolveId: (id, importer) => (subpath && isCore(id, importer) ? { id: manifest.name, external: true } : null) };
+    const bundle = await rollup({
+      input: { [name]: `${base}.d.ts` },
+      plugins: [rootEntry, dts()],
+      external: (id) => !id.startsWith('.') && !path.isAbsolute(id),
+      onwarn(warning, warn) {
+        if (warning.code !== 'EMPTY_BUNDLE') warn(warning);
+      },
     });
+    for (const [js, ext] of [
+      ['.js', '.d.ts'],
+      ['.cjs', '.d.cts'],
+    ]) {
+      await bundle.write({
+        dir: path.join(root, 'dist/bundle'),
+        format: 'es',
+        entryFileNames: `[name]${ext}`,
+        chunkFileNames: `[name]-[hash]${ext}`,
+        // A declaration chunk is imported by its JavaScript name: './x-1a2b.js' finds x-1a2b.d.ts.
+        plugins: [
+          {
+            name: 'declaration-specifiers',
+            renderChunk: (code) => code.replaceAll(new RegExp(`(from '\\./[^']+)\\${ext.replace('.', '\\.')}'`, 'g'), `$1${js}'`),
+          },
+        ],
+      });
+    }
+    await bundle.close();
   }
-  await bundle.close();
 }
 
 /** The "require" entries: CommonJS files that load the ES module bundle with require(). */
