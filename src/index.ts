@@ -75,10 +75,13 @@ export * as host from './core/host/public.js';
 export { setQueryCacheTtl } from './core/cache.js';
 export type {
   Bar1MemoryInfo,
+  ByteCounters,
   ClockInfos,
   ClockSpeedInfos,
+  DeviceCounters,
   DeviceKind,
   DeviceSnapshot,
+  EccErrorCounts,
   GpuProcessSnapshot,
   GpuProcessType,
   HostSnapshot,

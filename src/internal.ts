@@ -1,7 +1,7 @@
 /**
  * The internal entry: everything the modules export, for the command-line programs, the tests
- * and the benchmarks. Not part of the package's API (package.json exports only the root entry;
- * `src/index.ts` names what users get).
+ * and the benchmarks. Not part of the package's API (package.json exports the root entry and
+ * `nvitop-node/opentelemetry`; `src/index.ts` names what users get).
  *
  * @module
  */
