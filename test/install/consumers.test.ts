@@ -176,7 +176,8 @@ describe('a bare install (no peer dependency)', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).not.toMatch(STACK_TRACE);
     const port = await freePort();
-    const exporter = await startUntil('npx', ['--no-install', 'nvitop-exporter', '--inter', '2', '-p', String(port)], {
+    // The installed bin itself (npx would die of the Ctrl-C instead of passing on its exit status).
+    const exporter = await startUntil(path.join(dir, 'node_modules', '.bin', 'nvitop-exporter'), ['--inter', '2', '-p', String(port)], {
       cwd: dir,
       env: fakeEnv('one-gpu'),
       ready: /Start the exporter/,

@@ -71,7 +71,8 @@ describe('git dependency', () => {
   it('npx nvitop-exporter serves the GPU metrics (prom-client is bundled into it)', async () => {
     expect(existsSync(path.join(project, 'node_modules', 'prom-client'))).toBe(false);
     const port = await freePort();
-    const exporter = await startUntil('npx', ['--no-install', 'nvitop-exporter', '--bind', '127.0.0.1', '--po', String(port)], {
+    // The installed bin itself (npx would die of the Ctrl-C instead of passing on its exit status).
+    const exporter = await startUntil(path.join(project, 'node_modules', '.bin', 'nvitop-exporter'), ['--bind', '127.0.0.1', '--po', String(port)], {
       cwd: project,
       env: fakeEnv('eight-gpu'),
       ready: /Start the exporter/,
