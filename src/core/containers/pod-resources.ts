@@ -13,6 +13,7 @@
  * @module
  */
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 
 import type * as GrpcJs from '@grpc/grpc-js';
 
@@ -152,7 +153,10 @@ function oneLine(text: string): string {
 
 function describeCallError(error: unknown, timeoutMs: number): string {
   const e = error as Partial<GrpcJs.ServiceError> & { message?: string };
-  const details = oneLine(e.details ?? e.message ?? String(error));
+  let details = oneLine(e.details ?? e.message ?? String(error));
+  // grpc-js: "No connection established. Last error: Error: connect EACCES /x.sock. Resolution note: " → the cause.
+  const last = /Last error: (?:Error: )?(.*?)\.?(?: Resolution note:.*)?$/.exec(details);
+  if (last !== null && last[1] !== '') details = last[1]!;
   if (typeof e.code === 'number' && STATUS_NAMES[e.code] !== undefined) {
     const name = STATUS_NAMES[e.code]!;
     if (e.code === 4) return `${name}: no answer within ${timeoutMs} ms`;
@@ -162,10 +166,15 @@ function describeCallError(error: unknown, timeoutMs: number): string {
   return details;
 }
 
-let grpcModule: Promise<typeof GrpcJs> | undefined;
+let grpcModule: typeof GrpcJs | undefined;
 
-function loadGrpc(): Promise<typeof GrpcJs> {
-  grpcModule ??= import('@grpc/grpc-js');
+/**
+ * `@grpc/grpc-js` on first use. It is a CommonJS package: `require` gives its `exports` object
+ * itself, where `import()` gives a namespace built from a static scan of the file, which can miss
+ * exports (seen with a symlinked node_modules: `credentials` undefined).
+ */
+function loadGrpc(): typeof GrpcJs {
+  grpcModule ??= createRequire(import.meta.url)('@grpc/grpc-js') as typeof GrpcJs;
   return grpcModule;
 }
 
@@ -180,7 +189,7 @@ function loadGrpc(): Promise<typeof GrpcJs> {
  * ```
  */
 export async function listPodResources(socketPath: string, timeoutMs = 2000): Promise<PodResources[]> {
-  const grpc = await loadGrpc();
+  const grpc = loadGrpc();
   const client = new grpc.Client(`unix://${socketPath}`, grpc.credentials.createInsecure(), {
     // One short call: no retries or keepalive pings that would outlive it.
     'grpc.enable_retries': 0,
