@@ -10,7 +10,28 @@ export * from './errors.js';
 export * from './snapshot-types.js';
 export { setQueryCacheTtl } from './cache.js';
 export * from './device/index.js';
-export { GpuProcess, inSeparatePidNamespace } from './process/gpu-process.js';
+export { GpuProcess, inSeparatePidNamespace, type GpuProcessSnapshotOptions } from './process/gpu-process.js';
+export {
+  DEFAULT_POD_RESOURCES_SOCKET,
+  KubeletPodResources,
+  describeMembership,
+  gpuUuidOfDeviceId,
+  kubeletPodResources,
+  parseCgroupPath,
+  parseProcCgroup,
+  resolveProcessContainer,
+  type CgroupMembership,
+  type ContainerDevices,
+  type ContainerResources,
+  type ContainerRuntime,
+  type GpuAllocation,
+  type KubeletPodResourcesOptions,
+  type PodQosClass,
+  type PodResources,
+  type PodResourcesState,
+  type PodResourcesStatus,
+  type ProcessContainer,
+} from './containers/index.js';
 export * as host from './host/index.js';
 export { HostProcess, commandJoin } from './host/index.js';
 export {

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import type { ProcessContainer } from './containers/resolve.js';
 import type { Maybe } from './na.js';
 
 /** Device memory in bytes (`reserved` only from `nvmlDeviceGetMemoryInfo_v2`). */
@@ -309,6 +310,12 @@ export interface GpuProcessSnapshot {
    * without `--pid=host`): the host facts are NA for that reason, not because it exited.
    */
   readonly hostInfoHidden: boolean;
+  /**
+   * The container, Kubernetes pod or Slurm job the process runs in: NA unless the snapshot was
+   * taken with `containers` (`GpuProcess.takeSnapshots(…, { containers: true })`), or when the
+   * process's cgroup cannot be read.
+   */
+  readonly container: Maybe<ProcessContainer>;
   /** Milliseconds since the Unix epoch when the snapshot was taken. */
   readonly timestamp: number;
 }

@@ -123,6 +123,7 @@ export interface ProcessSpec {
   mem?: Maybe<number>;
   time?: Maybe<string>;
   hidden?: boolean;
+  container?: GpuProcessSnapshot['container'];
 }
 
 export function proc(spec: ProcessSpec): GpuProcessSnapshot {
@@ -156,6 +157,7 @@ export function proc(spec: ProcessSpec): GpuProcessSnapshot {
     gpuEncoderUtilization: 0,
     gpuDecoderUtilization: 0,
     hostInfoHidden: spec.hidden ?? false,
+    container: spec.container ?? NA,
     timestamp: 0,
   };
 }

@@ -29,3 +29,4 @@ export {
   type PodResourcesStatus,
 } from './pod-resources.js';
 export { ProtobufDecodeError, decodeListPodResourcesResponse } from './pod-resources-wire.js';
+export { kubeletPodResources, resolveProcessContainer, type ProcessContainer } from './resolve.js';

@@ -143,5 +143,6 @@ export function createGenericPlatform(): HostPlatform {
     processCwd: (pid) => (pid === process.pid ? process.cwd() : unsupported(pid)),
     processExe: (pid) => (pid === process.pid ? process.execPath : unsupported(pid)),
     processMemory,
+    processContainer: unsupported,
   };
 }

@@ -7,6 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import * as path from 'node:path';
 
+import type { CgroupMembership } from '../containers/cgroup.js';
 import { AccessDeniedError, InvalidInputError, NoSuchProcessError, ZombieProcessError } from '../errors.js';
 import { NA, isNA, type Maybe } from '../na.js';
 import { bytes2human, timedelta2human } from '../units.js';
@@ -107,6 +108,11 @@ export interface HostProcessSnapshot {
   readonly runningTimeHuman: Maybe<string>;
   /** Whether the process was running (zombies count as running, as in psutil). */
   readonly isRunning: boolean;
+  /**
+   * Which container, pod or Slurm job holds the process ({@link HostProcess.container}); NA
+   * unless asked for with `asSnapshot({ container: true })`, or when it cannot be read.
+   */
+  readonly container: Maybe<CgroupMembership>;
   /** Milliseconds since the Unix epoch when the snapshot was taken. */
   readonly timestamp: number;
 }
@@ -186,6 +192,7 @@ export class HostProcess {
   private gone = false;
   private cpuSample: { cpu: number; at: number } | undefined;
   private usernameCache: string | undefined;
+  private containerCache: CgroupMembership | undefined;
   private oneshotCache: Map<string, unknown> | undefined;
 
   private constructor(platform: HostPlatform, stat: ProcessStat) {
@@ -435,6 +442,27 @@ export class HostProcess {
   cwd(): string {
     this.stat();
     return this.read(undefined, () => this.platform.processCwd(this.pid));
+  }
+
+  /**
+   * Which container, Kubernetes pod or Slurm job holds the process, from its cgroup (on Linux
+   * `/proc/<pid>/cgroup`): container id and engine, pod UID and QoS class, Slurm job id, or
+   * `inContainer: false`. Read once per process and kept (a process rarely changes cgroup).
+   *
+   * @throws AccessDeniedError where the platform cannot tell (not Linux).
+   *
+   * @example
+   * ```ts
+   * const c = p.container();
+   * c.inContainer ? `${c.containerRuntime} ${c.containerId}` : 'host'; // 'containerd 6552905b…'
+   * ```
+   */
+  container(): CgroupMembership {
+    if (this.containerCache === undefined) {
+      this.stat();
+      this.containerCache = this.read(undefined, () => this.platform.processContainer(this.pid));
+    }
+    return this.containerCache;
   }
 
   /**
@@ -808,7 +836,8 @@ export class HostProcess {
 
   /**
    * The host facts as one plain record, each file read once ({@link HostProcess.oneshot}).
-   * Facts that may not be read are NA (see {@link HostProcessSnapshot}).
+   * Facts that may not be read are NA (see {@link HostProcessSnapshot}). `container: true` adds
+   * {@link HostProcess.container} (one more file read the first time, none after).
    *
    * @throws NoSuchProcessError when the process is gone.
    *
@@ -818,7 +847,7 @@ export class HostProcess {
    * console.log(s.username, s.cpuPercent, s.hostMemoryHuman, s.command);
    * ```
    */
-  asSnapshot(): HostProcessSnapshot {
+  asSnapshot(options: { readonly container?: boolean } = {}): HostProcessSnapshot {
     return this.oneshot(() => {
       const attempt = <T>(fn: () => T): Maybe<T> => {
         try {
@@ -848,6 +877,7 @@ export class HostProcess {
         runningTime,
         runningTimeHuman: timedelta2human(runningTime),
         isRunning: true,
+        container: options.container === true ? attempt(() => this.container()) : NA,
         timestamp: Date.now(),
       };
     });

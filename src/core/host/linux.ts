@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 
+import { parseProcCgroup, type CgroupMembership } from '../containers/cgroup.js';
 import { AccessDeniedError, NoSuchProcessError, ZombieProcessError } from '../errors.js';
 import { NA, type Maybe } from '../na.js';
 import type { SwapMemoryInfo, VirtualMemoryInfo } from '../snapshot-types.js';
@@ -408,6 +409,8 @@ export function createLinuxPlatform(options: LinuxPlatformOptions = {}): HostPla
     return args;
   };
 
+  const processContainer = (pid: number): CgroupMembership => parseProcCgroup(readPidFile(pid, 'cgroup').toString('utf8'));
+
   const processEnviron = (pid: number): Record<string, string> => {
     const data = readPidFile(pid, 'environ').toString('utf8');
     return parseEnvironBlock(data);
@@ -473,6 +476,7 @@ export function createLinuxPlatform(options: LinuxPlatformOptions = {}): HostPla
     processStat,
     processStatus,
     processCmdline,
+    processContainer,
     processEnviron,
     processCwd,
     processExe,

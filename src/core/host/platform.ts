@@ -12,6 +12,7 @@
  *
  * @module
  */
+import type { CgroupMembership } from '../containers/cgroup.js';
 import type { Maybe } from '../na.js';
 import type { SwapMemoryInfo, VirtualMemoryInfo } from '../snapshot-types.js';
 
@@ -194,4 +195,9 @@ export interface HostPlatform {
   processExe(pid: number): string;
   /** Memory figures in bytes. */
   processMemory(pid: number): ProcessMemoryInfo;
+  /**
+   * Which container, Kubernetes pod or Slurm job holds the process (on Linux, parsed from
+   * `/proc/<pid>/cgroup`); `inContainer: false` for a process in none.
+   */
+  processContainer(pid: number): CgroupMembership;
 }

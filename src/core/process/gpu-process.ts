@@ -11,6 +11,20 @@ import { AccessDeniedError, HostProcessError, NoSuchProcessError, ZombieProcessE
 import { HostProcess, commandJoin } from '../host/index.js';
 import type { GpuProcessSnapshot, GpuProcessType } from '../snapshot-types.js';
 import type { Device } from '../device/device.js';
+import type { KubeletPodResources } from '../containers/pod-resources.js';
+import { kubeletPodResources, resolveProcessContainer, type ProcessContainer } from '../containers/resolve.js';
+
+/** Options of {@link GpuProcess.takeSnapshots} and {@link GpuProcess.asSnapshot}. */
+export interface GpuProcessSnapshotOptions {
+  /** Host facts that cannot be read become NA instead of throwing ({@link GpuProcess.failsafe}). */
+  readonly failsafe?: boolean;
+  /**
+   * Fill `container` (off by default: no cgroup read, no kubelet call): `true` joins each
+   * process's cgroup with the shared {@link kubeletPodResources} (cached, never waited for);
+   * a {@link KubeletPodResources} uses that one instead.
+   */
+  readonly containers?: boolean | KubeletPodResources;
+}
 
 let failsafeDepth = 0;
 let pidNamespaceHint: boolean | null = null;
@@ -114,9 +128,10 @@ export class GpuProcess {
    * const snapshots = GpuProcess.takeSnapshots([...device.processes().values()], { failsafe: true });
    * ```
    */
-  static takeSnapshots(processes: Iterable<GpuProcess>, options: { failsafe?: boolean } = {}): GpuProcessSnapshot[] {
+  static takeSnapshots(processes: Iterable<GpuProcess>, options: GpuProcessSnapshotOptions = {}): GpuProcessSnapshot[] {
     const hostReads = new Map<number, HostRead>();
-    const take = () => [...processes].map((process) => process.#snapshot(hostReads));
+    const containers = containerSource(options.containers);
+    const take = () => [...processes].map((process) => process.#snapshot(hostReads, containers));
     return options.failsafe === true ? GpuProcess.failsafe(take) : take();
   }
 
@@ -304,16 +319,31 @@ export class GpuProcess {
     this.host.kill();
   }
 
+  /**
+   * Which container, Kubernetes pod or Slurm job the process runs in: its cgroup, joined with the
+   * kubelet's allocation of this device when `kubelet` is given (see {@link resolveProcessContainer}).
+   *
+   * @throws NoSuchProcessError / AccessDeniedError when the cgroup cannot be read.
+   *
+   * @example
+   * ```ts
+   * process.container(kubeletPodResources()).label; // 'ml/train-0/trainer'
+   * ```
+   */
+  container(kubelet?: KubeletPodResources): ProcessContainer {
+    return resolveProcessContainer(this.host.container(), this.device.uuid(), kubelet);
+  }
+
   /** Every fact at one moment, as a plain record (host facts read once). */
-  asSnapshot(): GpuProcessSnapshot {
-    return this.#snapshot(undefined);
+  asSnapshot(options: Pick<GpuProcessSnapshotOptions, 'containers'> = {}): GpuProcessSnapshot {
+    return this.#snapshot(undefined, containerSource(options.containers));
   }
 
   /** Reads the host snapshot (or, failsafe, why there is none). */
-  #readHost(): HostRead {
+  #readHost(containers: ContainerSource): HostRead {
     let cmdlineFallback: string[] = ['No Such Process'];
     try {
-      return { host: this.host.asSnapshot(), cmdlineFallback };
+      return { host: this.host.asSnapshot({ container: containers !== false }), cmdlineFallback };
     } catch (error) {
       if (!(error instanceof HostProcessError) || failsafeDepth === 0) throw error;
       if (error instanceof AccessDeniedError) cmdlineFallback = ['No Permissions'];
@@ -327,10 +357,10 @@ export class GpuProcess {
    * on several devices (a second `cpuPercent()` right after the first would measure a
    * microsecond-long interval).
    */
-  #snapshot(hostReads: Map<number, HostRead> | undefined): GpuProcessSnapshot {
+  #snapshot(hostReads: Map<number, HostRead> | undefined, containers: ContainerSource): GpuProcessSnapshot {
     let read = hostReads?.get(this.pid);
     if (read === undefined) {
-      read = this.#readHost();
+      read = this.#readHost(containers);
       hostReads?.set(this.pid, read);
     }
     const { host, cmdlineFallback } = read;
@@ -369,6 +399,10 @@ export class GpuProcess {
       gpuEncoderUtilization: this.#encUtil,
       gpuDecoderUtilization: this.#decUtil,
       hostInfoHidden: host === null && this.hostInfoHidden(),
+      container:
+        containers === false || host === null || isNA(host.container)
+          ? NA
+          : resolveProcessContainer(host.container, this.device.uuid(), containers),
       timestamp: Date.now(),
     };
   }
@@ -377,6 +411,14 @@ export class GpuProcess {
   toString(): string {
     return `GpuProcess(pid=${this.pid}, device=${this.device.displayIndex}, type=${this.#type}, gpuMemory=${this.gpuMemoryHuman()})`;
   }
+}
+
+/** `false`: no container facts; else the kubelet to join the cgroups with. */
+type ContainerSource = false | KubeletPodResources;
+
+function containerSource(option: boolean | KubeletPodResources | undefined): ContainerSource {
+  if (option === undefined || option === false) return false;
+  return option === true ? kubeletPodResources() : option;
 }
 
 /** A process's host snapshot, or the cmdline placeholder that says why there is none. */
