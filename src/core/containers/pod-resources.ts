@@ -261,7 +261,9 @@ export class KubeletPodResources {
 
   /** Asks the kubelet now (joining a fetch already under way) and returns the new state. Never rejects. */
   fetch(): Promise<PodResourcesState> {
-    this.inFlight ??= this.ask().then((state) => {
+    // The work starts on a later turn of the event loop: a refresh that calls current() never
+    // pays for loading gRPC or connecting, even on the first call.
+    this.inFlight ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.ask()).then((state) => {
       this.state = state;
       this.byUuid = undefined;
       this.inFlight = undefined;

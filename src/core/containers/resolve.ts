@@ -5,10 +5,10 @@
  *
  * The kubelet's pod-resources API names the containers that hold a GPU but not their processes,
  * so the join goes through the GPU: a process whose cgroup puts it in a pod, running on a GPU
- * (or MIG device) that exactly one container holds, belongs to that container. When several
- * containers share the GPU (time-slicing, MPS), the pod UID decides where the kubelet's answer
- * has been matched to that UID before; otherwise the names stay NA and the pod UID is still
- * given.
+ * (or MIG device) that exactly one container holds, belongs to that container. A physical GPU's
+ * row also counts the allocations of its MIG devices. When several containers share the GPU
+ * (time-slicing, MPS), the container id (or pod UID) decides where it has been matched before;
+ * otherwise the names stay NA and the pod UID is still given.
  *
  * @module
  */
@@ -47,8 +47,8 @@ export interface ProcessContainer {
   readonly label: string;
 }
 
-/** The pod a UID was last matched to (learned from unshared GPUs, used on shared ones). */
-const podsByUid = new Map<string, { namespace: string; pod: string }>();
+/** Where a container id (or, without one, a pod UID) was last matched (learned from unshared GPUs). */
+const learned = new Map<string, GpuAllocation>();
 
 function unique(allocations: readonly GpuAllocation[]): GpuAllocation[] {
   const seen = new Map<string, GpuAllocation>();
@@ -67,19 +67,20 @@ function unique(allocations: readonly GpuAllocation[]): GpuAllocation[] {
  */
 export function resolveProcessContainer(
   membership: CgroupMembership,
-  deviceUuid: Maybe<string>,
+  deviceUuids: Maybe<string> | readonly string[],
   kubelet: KubeletPodResources | undefined,
 ): ProcessContainer {
   let allocation: GpuAllocation | undefined;
-  if (kubelet !== undefined && !isNA(membership.podUid) && !isNA(deviceUuid)) {
-    const holders = unique(kubelet.allocationsFor(deviceUuid as string));
-    const uid = membership.podUid as string;
+  const uuids = isNA(deviceUuids) ? [] : typeof deviceUuids === 'string' ? [deviceUuids] : (deviceUuids as readonly string[]);
+  if (kubelet !== undefined && !isNA(membership.podUid) && uuids.length > 0) {
+    const holders = unique(uuids.flatMap((uuid) => kubelet.allocationsFor(uuid)));
+    const key = isNA(membership.containerId) ? `pod:${membership.podUid as string}` : (membership.containerId as string);
     if (holders.length === 1) {
       allocation = holders[0];
-      podsByUid.set(uid, { namespace: allocation!.namespace, pod: allocation!.pod });
+      learned.set(key, allocation!);
     } else if (holders.length > 1) {
-      const known = podsByUid.get(uid);
-      const mine = known === undefined ? [] : holders.filter((h) => h.namespace === known.namespace && h.pod === known.pod);
+      const known = learned.get(key);
+      const mine = known === undefined ? [] : holders.filter((h) => h.namespace === known.namespace && h.pod === known.pod && h.container === known.container);
       if (mine.length === 1) allocation = mine[0];
     }
   }

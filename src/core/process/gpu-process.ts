@@ -331,7 +331,19 @@ export class GpuProcess {
    * ```
    */
   container(kubelet?: KubeletPodResources): ProcessContainer {
-    return resolveProcessContainer(this.host.container(), this.device.uuid(), kubelet);
+    return resolveProcessContainer(this.host.container(), kubelet === undefined ? NA : this.#allocationUuids(kubelet), kubelet);
+  }
+
+  /**
+   * The UUIDs a kubelet allocation may name for this process: the device's own, and for a
+   * physical GPU with MIG devices allocated somewhere, its MIG devices' (a MIG process shows on
+   * its GPU's row too).
+   */
+  #allocationUuids(kubelet: KubeletPodResources): Maybe<string> | string[] {
+    const uuid = this.device.uuid();
+    if (this.device.kind !== 'physical' || !kubelet.current().allocations.some((a) => a.uuid.startsWith('MIG-'))) return uuid;
+    const migs = (this.device as Device & { migDevices(): Device[] }).migDevices().map((mig) => mig.uuid());
+    return [uuid, ...migs].filter((u): u is string => !isNA(u));
   }
 
   /** Every fact at one moment, as a plain record (host facts read once). */
@@ -402,7 +414,7 @@ export class GpuProcess {
       container:
         containers === false || host === null || isNA(host.container)
           ? NA
-          : resolveProcessContainer(host.container, this.device.uuid(), containers),
+          : resolveProcessContainer(host.container, this.#allocationUuids(containers), containers),
       timestamp: Date.now(),
     };
   }

@@ -69,7 +69,7 @@ beforeAll(async () => {
   for (const name of Object.keys(CGROUPS)) pids[name] = sleeper();
   for (const name of ['train', 'notebook', 'hostOnNotebookGpu', 'trainOnShared', 'strangerOnShared']) pids[name] = sleeper();
   cgroupOf.set(pids.train!, podCgroup(UID_TRAIN, id('a')));
-  cgroupOf.set(pids.trainOnShared!, podCgroup(UID_TRAIN, id('b')));
+  cgroupOf.set(pids.trainOnShared!, podCgroup(UID_TRAIN, id('a'))); // the same container, another process
   cgroupOf.set(pids.notebook!, podCgroup(UID_NOTEBOOK, id('c')));
   cgroupOf.set(pids.hostOnNotebookGpu!, CGROUPS.HOST_SESSION);
   cgroupOf.set(pids.strangerOnShared!, podCgroup(UID_STRANGER, id('d')));
@@ -184,8 +184,8 @@ describe('GpuProcess snapshots with containers', () => {
     expect(label(pids.notebook!)).toBe('lab/notebook/jupyter');
     // A host process on a GPU that a pod holds is not that pod's.
     expect(label(pids.hostOnNotebookGpu!)).toBe('-');
-    // GPU 2 is shared by two pods: the training pod's UID was matched on GPU 0, so its process is
-    // placed; a process of a third pod stays unnamed, with its UID.
+    // GPU 2 is shared by two pods: the training container was matched on GPU 0 (by its container
+    // id), so its process here is placed; a process of a third pod stays unnamed, with its UID.
     expect(label(pids.trainOnShared!)).toBe('ml/train-0/trainer');
     expect(snapshots.find((s) => s.pid === pids.strangerOnShared!)!.container).toMatchObject({ podName: api.NA, podUid: UID_STRANGER, label: 'pod bbbbbbbb/dddddddddddd' });
     expect(source.allocationsFor(uuids[3]!).map((a) => `${a.namespace}/${a.pod}/${a.container}`)).toEqual(['ml/idle/waiting']);
