@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 // Bundled into the command (prom-client is only an optional peer dependency of the library).
 import * as prom from 'prom-client';
 
-import { Device, NvmlError, type MigDevice } from '../core/index.js';
+import { Device, KubeletPodResources, NvmlError, type MigDevice, type PodResourcesState } from '../core/index.js';
 import { parseExporterArguments, exporterHelp, exporterUsage, type ExporterCliOptions } from './exporter/args.js';
 import { createExporter } from '../exporter/exporter.js';
 import { providePromClient } from '../exporter/prom.js';
@@ -55,6 +55,30 @@ function packageVersion(): string {
   } catch {
     return 'unknown';
   }
+}
+
+/** One line on stderr: what the kubelet gave, or why not. */
+function describeKubelet(state: PodResourcesState): string {
+  if (state.status === 'ok') {
+    const pods = new Set(state.allocations.map((a) => `${a.namespace}/${a.pod}`)).size;
+    return `INFO: Kubernetes labels from the kubelet at ${state.socketPath} (${state.allocations.length} GPU allocation(s) to ${pods} pod(s)).`;
+  }
+  return `WARNING: ${state.reason ?? 'kubelet pod-resources API unavailable'}; pod, namespace and container labels stay empty.`;
+}
+
+/** Prints the kubelet's first state, then again whenever it changes (ok ↔ unavailable). */
+async function watchKubelet(kubelet: KubeletPodResources): Promise<NodeJS.Timeout> {
+  let printed = '';
+  const report = (state: PodResourcesState): void => {
+    if (state.status === 'pending') return;
+    const key = state.status === 'ok' ? 'ok' : `${state.status}:${state.reason ?? ''}`;
+    if (key !== printed) cprint(describeKubelet(state));
+    printed = key;
+  };
+  report(await kubelet.fetch());
+  const timer = setInterval(() => report(kubelet.current()), 5000);
+  timer.unref();
+  return timer;
 }
 
 function usageError(message: string): number {
@@ -147,7 +171,22 @@ async function main(argv: readonly string[]): Promise<number> {
 
   providePromClient(prom);
   const registry = new prom.Registry();
-  const exporter = createExporter({ registry, devices, interval: options.interval, hostname: options.hostname });
+  const kubelet = options.kubernetes
+    ? new KubeletPodResources({
+        maxAgeMs: Math.max(5000, options.interval * 1000),
+        ...(options.podResourcesSocket === undefined ? {} : { socketPath: options.podResourcesSocket }),
+      })
+    : undefined;
+  // The kubelet's first answer (at most its 2 s deadline) comes before the first collection, so
+  // the first scrape already has the allocations; later answers come in the background.
+  const kubeletWatch = kubelet === undefined ? undefined : await watchKubelet(kubelet);
+  const exporter = createExporter({
+    registry,
+    devices,
+    interval: options.interval,
+    hostname: options.hostname,
+    ...(kubelet === undefined ? {} : { kubernetes: kubelet }),
+  });
   registerProcessMetrics(registry);
 
   let server: MetricsServer;
@@ -172,6 +211,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      if (kubeletWatch !== undefined) clearInterval(kubeletWatch);
       cprint();
       cprint('INFO: Interrupted by user.');
       const timer = setTimeout(() => resolve(0), 2000);

@@ -7,7 +7,7 @@
  */
 import { promClient, type PromRegistry } from './prom.js';
 
-import { Device, InvalidInputError } from '../core/index.js';
+import { Device, InvalidInputError, KubeletPodResources } from '../core/index.js';
 import { checkOptions, is } from '../core/options.js';
 import { ExporterFamilies } from './families.js';
 import { guessIpAddress } from './ip-address.js';
@@ -30,6 +30,14 @@ export interface ExporterOptions<R extends PromRegistry = PromRegistry> {
   readonly interval?: number;
   /** Value of the `hostname` label (default: this machine's IP address, see `guessIpAddress`). */
   readonly hostname?: string;
+  /**
+   * Kubernetes workload labels (default off): `true` (or a {@link KubeletPodResources} to use)
+   * adds `pod`, `namespace` and `container` labels to the process series, from each process's
+   * cgroup joined with the kubelet's pod-resources API, and the `gpu_allocation_info` series
+   * (one per GPU and container the kubelet allocated it to). The kubelet is asked in the
+   * background, never during a scrape.
+   */
+  readonly kubernetes?: boolean | KubeletPodResources;
 }
 
 /** A running exporter: its registry, devices and collection state. */
@@ -44,6 +52,8 @@ export interface Exporter<R extends PromRegistry = PromRegistry> {
   readonly interval: number;
   /** Number of collections so far. */
   readonly collections: number;
+  /** The kubelet source of the workload labels (undefined without `kubernetes`). */
+  readonly podResources: KubeletPodResources | undefined;
   /**
    * Collects now unless the last collection is younger than `interval` (or one is running), and
    * resolves once the metrics show it.
@@ -61,6 +71,7 @@ const EXPORTER_RULES = {
   devices: is.iterable,
   interval: is.number({ min: 0, unit: 'seconds' }),
   hostname: is.string(),
+  kubernetes: is.custom('true, false or a KubeletPodResources', (v) => typeof v === 'boolean' || v instanceof KubeletPodResources),
 };
 
 /**
@@ -96,15 +107,29 @@ export function createExporter<R extends PromRegistry = PromRegistry>(options: E
   const cudaDriverVersion = Device.cudaDriverVersion();
   const info = { deviceCount: Device.count(), driverVersion: String(driverVersion), cudaDriverVersion: String(cudaDriverVersion) };
 
+  const kubelet =
+    options.kubernetes === undefined || options.kubernetes === false
+      ? undefined
+      : options.kubernetes === true
+        ? new KubeletPodResources({ maxAgeMs: Math.max(5000, interval * 1000) })
+        : options.kubernetes;
+  kubelet?.current(); // starts the first fetch unless one is fresh or under way
+
   let families: ExporterFamilies | undefined;
   const flight = new SingleFlight<ExporterSample>(() => {
-    const sample = collectSample(devices);
+    const sample = collectSample(devices, kubelet);
     families?.apply(sample);
     return sample;
   }, interval * 1000);
-  families = new ExporterFamilies(registry, hostname, info, async () => {
-    await flight.get();
-  });
+  families = new ExporterFamilies(
+    registry,
+    hostname,
+    info,
+    async () => {
+      await flight.get();
+    },
+    kubelet !== undefined,
+  );
   const registered = families;
 
   return {
@@ -115,6 +140,7 @@ export function createExporter<R extends PromRegistry = PromRegistry>(options: E
     get collections() {
       return flight.loads;
     },
+    podResources: kubelet,
     refresh: () => flight.get().then(() => undefined),
     close: () => {
       for (const { name, gauge } of registered.gauges) {

@@ -12,6 +12,8 @@ import { promClient, type PromRegistry } from './prom.js';
 
 import { orNaN, type host } from '../core/index.js';
 import {
+  ALLOCATION_INFO,
+  ALLOCATION_LABELS,
   DEVICE_GAUGES,
   DEVICE_LABELS,
   DISK_IO_GAUGES,
@@ -30,6 +32,7 @@ import {
   PROCESS_INFO,
   PROCESS_INFO_LABELS,
   PROCESS_LABELS,
+  WORKLOAD_LABELS,
   exposedName,
   type DeviceFacts,
   type GaugeSpec,
@@ -78,13 +81,19 @@ export class ExporterFamilies {
   readonly #link: Bound<LinkFacts>[];
   readonly #process: Bound<ProcessFacts>[];
   readonly #processInfo: Gauge;
+  readonly #allocation: Gauge | undefined;
   readonly #info: Gauge;
 
+  /**
+   * `kubernetes` adds the {@link WORKLOAD_LABELS} to the process families and registers
+   * `gpu_allocation_info`; without it the exposition is nvitop-exporter's, unchanged.
+   */
   constructor(
     registry: PromRegistry,
     hostname: string,
     info: NvitopInfo,
     collect: () => void | Promise<void>,
+    kubernetes = false,
   ) {
     this.#hostname = hostname;
     const make = (name: string, help: string, labelNames: readonly string[], withCollect = true): Gauge => {
@@ -117,8 +126,10 @@ export class ExporterFamilies {
     this.#diskUsage = bind(DISK_USAGE_GAUGES, DISK_USAGE_LABELS);
     this.#device = bind(DEVICE_GAUGES, DEVICE_LABELS);
     this.#link = bind(LINK_GAUGES, LINK_LABELS);
-    this.#processInfo = make(PROCESS_INFO.name, PROCESS_INFO.help, PROCESS_INFO_LABELS);
-    this.#process = bind(PROCESS_GAUGES, PROCESS_LABELS);
+    const workload = kubernetes ? WORKLOAD_LABELS : [];
+    this.#processInfo = make(PROCESS_INFO.name, PROCESS_INFO.help, [...PROCESS_LABELS, ...workload, ...PROCESS_INFO_LABELS.slice(PROCESS_LABELS.length)]);
+    this.#process = bind(PROCESS_GAUGES, [...PROCESS_LABELS, ...workload]);
+    this.#allocation = kubernetes ? make(ALLOCATION_INFO.name, ALLOCATION_INFO.help, ALLOCATION_LABELS) : undefined;
   }
 
   /** Every gauge this object registered, with its name (to unregister them). */
@@ -147,12 +158,20 @@ export class ExporterFamilies {
       sample.devices.flatMap((d) => d.links.map((link, i) => [{ hostname, ...d.labels, link: String(i) }, link] as const)),
     );
     const processRows = sample.devices.flatMap((d) =>
-      d.processes.map((p) => [{ hostname, ...d.labels, pid: String(p.pid), username: String(p.username) }, p] as const),
+      d.processes.map((p) => [{ hostname, ...d.labels, pid: String(p.pid), username: String(p.username), ...p.workload }, p] as const),
     );
     fill(this.#process, processRows);
     this.#processInfo.reset();
     for (const [labels, p] of processRows) {
       this.#processInfo.set({ ...labels, status: String(p.status), command: p.command }, 1);
+    }
+    if (this.#allocation !== undefined) {
+      this.#allocation.reset();
+      for (const d of sample.devices) {
+        for (const a of d.allocations) {
+          this.#allocation.set({ hostname, ...d.labels, ...d.dcgm, pod: a.pod, namespace: a.namespace, container: a.container, resource: a.resourceName }, 1);
+        }
+      }
     }
   }
 }

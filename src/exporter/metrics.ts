@@ -60,11 +60,28 @@ export const PROCESS_LABELS = [...DEVICE_LABELS, 'pid', 'username'] as const;
 export const NVITOP_INFO_LABELS = ['hostname', 'device_count', 'driver_version', 'cuda_driver_version'] as const;
 /** Label names of `process_info_info` (the process labels, then the info keys). */
 export const PROCESS_INFO_LABELS = [...PROCESS_LABELS, 'status', 'command'] as const;
+/**
+ * The workload labels the process series gain with `--kubernetes` (`kubernetes: true`), named as
+ * NVIDIA's dcgm-exporter names them, so dashboards that filter or join on them work on both.
+ */
+export const WORKLOAD_LABELS = ['pod', 'namespace', 'container'] as const;
+/**
+ * Label names of `gpu_allocation_info`: the device labels, dcgm-exporter's own names for the
+ * GPU (`UUID` of the physical GPU, `GPU_I_ID` of a MIG instance) so that
+ * `DCGM_FI_* * on(UUID) group_left(pod, namespace, container) gpu_allocation_info` joins, the
+ * workload labels, and the extended resource name.
+ */
+export const ALLOCATION_LABELS = [...DEVICE_LABELS, 'UUID', 'GPU_I_ID', ...WORKLOAD_LABELS, 'resource'] as const;
 
 /** The info metric with host-level facts (exposed as `nvitop_info`). */
 export const NVITOP_INFO = { name: 'nvitop_info', help: 'NVITOP Prometheus Exporter.' } as const;
 /** The info metric with per-process facts (exposed as `process_info_info`). */
 export const PROCESS_INFO = { name: 'process_info_info', help: 'Process information.' } as const;
+/**
+ * The info metric with one series per GPU (or MIG device) and container the kubelet allocated it
+ * to, with or without a process running (exposed with `--kubernetes` only).
+ */
+export const ALLOCATION_INFO = { name: 'gpu_allocation_info', help: 'GPU allocated to a Kubernetes container (kubelet pod-resources).' } as const;
 
 const mib = (bytes: Maybe<number>): Maybe<number> => (isNA(bytes) ? bytes : bytes / MiB);
 const per1000 = (milli: Maybe<number>): Maybe<number> => (isNA(milli) ? milli : milli / 1000);
@@ -232,6 +249,8 @@ export interface ProcessFacts {
   readonly gpuEncoderUtilization: Maybe<number>;
   /** Decoder utilization in percent. */
   readonly gpuDecoderUtilization: Maybe<number>;
+  /** Pod name, namespace and container name (`''` when not known), with `--kubernetes`. */
+  readonly workload?: { readonly pod: string; readonly namespace: string; readonly container: string };
 }
 
 /** Per-process gauges, labelled by {@link PROCESS_LABELS}. */

@@ -4,7 +4,19 @@
  *
  * @module
  */
-import { Device, GpuProcess, InvalidInputError, host, type GpuProcess as GpuProcessType, type GpuProcessSnapshot } from '../core/index.js';
+import {
+  Device,
+  GpuProcess,
+  InvalidInputError,
+  MigDevice,
+  host,
+  isNA,
+  type GpuAllocation,
+  type GpuProcess as GpuProcessType,
+  type GpuProcessSnapshot,
+  type KubeletPodResources,
+  type ProcessContainer,
+} from '../core/index.js';
 import type { DeviceFacts, HostFacts, LinkFacts, ProcessFacts } from './metrics.js';
 
 /** The label values that identify a device. */
@@ -27,6 +39,10 @@ export interface DeviceSample {
   readonly links: readonly LinkFacts[];
   /** The device's processes. */
   readonly processes: readonly ProcessFacts[];
+  /** The containers the kubelet allocated this device to (empty without `kubernetes`). */
+  readonly allocations: readonly GpuAllocation[];
+  /** The physical GPU's UUID and, for a MIG device, its GPU instance id (dcgm-exporter's `UUID`, `GPU_I_ID`). */
+  readonly dcgm: { readonly UUID: string; readonly GPU_I_ID: string };
 }
 
 /** What one collection read from the host and the devices. */
@@ -99,7 +115,12 @@ function readDiskUsage(): Map<string, host.DiskUsage> {
   return usage;
 }
 
-function readDevice(device: Device): Omit<DeviceSample, 'processes'> & { readonly gpuProcesses: GpuProcessType[] } {
+function dcgmLabels(device: Device): DeviceSample['dcgm'] {
+  if (!(device instanceof MigDevice)) return { UUID: String(device.uuid()), GPU_I_ID: '' };
+  return { UUID: String(device.parent.uuid()), GPU_I_ID: String(device.gpuInstanceId()) };
+}
+
+function readDevice(device: Device): Omit<DeviceSample, 'processes' | 'allocations' | 'dcgm'> & { readonly gpuProcesses: GpuProcessType[] } {
   return device.oneshot(() => {
     const memory = device.memoryInfo();
     return {
@@ -129,8 +150,16 @@ function readDevice(device: Device): Omit<DeviceSample, 'processes'> & { readonl
 }
 
 /** The exported facts of one process, from its snapshot. */
-function processFacts(s: GpuProcessSnapshot): ProcessFacts {
+function workload(container: GpuProcessSnapshot['container']): NonNullable<ProcessFacts['workload']> {
+  if (isNA(container)) return { pod: '', namespace: '', container: '' };
+  const c = container as ProcessContainer;
+  const text = (value: unknown): string => (isNA(value) ? '' : String(value));
+  return { pod: text(c.podName), namespace: text(c.podNamespace), container: text(c.containerName) };
+}
+
+function processFacts(s: GpuProcessSnapshot, kubernetes: boolean): ProcessFacts {
   return {
+    ...(kubernetes ? { workload: workload(s.container) } : {}),
     pid: s.pid,
     username: s.username,
     status: s.status,
@@ -159,7 +188,7 @@ function processFacts(s: GpuProcessSnapshot): ProcessFacts {
  * sample.devices[0]?.facts.gpuUtilization; // 87
  * ```
  */
-export function collectSample(devices: readonly Device[]): ExporterSample {
+export function collectSample(devices: readonly Device[], kubelet?: KubeletPodResources): ExporterSample {
   const timestamp = Date.now();
   const hostFacts = readHost();
   const net = host.netIoCounters();
@@ -173,12 +202,15 @@ export function collectSample(devices: readonly Device[]): ExporterSample {
   // parent has its host side read once, so its CPU percent covers the time since the last sample.
   const snapshots = GpuProcess.takeSnapshots(
     readings.flatMap((reading) => reading.gpuProcesses),
-    { failsafe: true },
+    kubelet === undefined ? { failsafe: true } : { failsafe: true, containers: kubelet },
   );
+  if (kubelet !== undefined) kubelet.current(); // the cached answer; refreshed in the background when old
   let next = 0;
-  const samples: DeviceSample[] = readings.map(({ gpuProcesses, ...rest }) => ({
+  const samples: DeviceSample[] = readings.map(({ gpuProcesses, ...rest }, i) => ({
     ...rest,
-    processes: gpuProcesses.map(() => processFacts(snapshots[next++] as GpuProcessSnapshot)),
+    processes: gpuProcesses.map(() => processFacts(snapshots[next++] as GpuProcessSnapshot, kubelet !== undefined)),
+    allocations: kubelet === undefined ? [] : kubelet.allocationsFor(rest.labels.uuid),
+    dcgm: dcgmLabels(devices[i]!),
   }));
   return { timestamp, host: hostFacts, net, diskIo, diskUsage, devices: samples };
 }

@@ -28,6 +28,10 @@ export interface ExporterCliOptions {
   readonly clientCapath?: string;
   /** Require a client certificate. */
   readonly clientAuthRequired: boolean;
+  /** Add Kubernetes workload labels and `gpu_allocation_info` (`--kubernetes`). */
+  readonly kubernetes: boolean;
+  /** The kubelet's pod-resources socket (`--pod-resources-socket`). */
+  readonly podResourcesSocket?: string;
 }
 
 /** What the command line asks for. */
@@ -40,8 +44,8 @@ export type ExporterCliRequest =
 /** The smallest `--interval` accepted (nvitop-exporter's 1/4 s). */
 export const MIN_INTERVAL = 0.25;
 
-type Dest = 'hostname' | 'bindAddress' | 'port' | 'interval' | 'certfile' | 'keyfile' | 'clientCafile' | 'clientCapath';
-type Key = Dest | 'help' | 'version' | 'clientAuthRequired';
+type Dest = 'hostname' | 'bindAddress' | 'port' | 'interval' | 'certfile' | 'keyfile' | 'clientCafile' | 'clientCapath' | 'podResourcesSocket';
+type Key = Dest | 'help' | 'version' | 'clientAuthRequired' | 'kubernetes';
 
 interface Flag {
   readonly names: readonly string[];
@@ -75,6 +79,17 @@ const FLAGS: readonly Flag[] = [
     names: ['--client-auth-required'],
     dest: 'clientAuthRequired',
     help: 'Require clients to present a valid certificate (mutual TLS).\nMust be passed together with `--client-cafile` or `--client-capath`.',
+  },
+  {
+    names: ['--kubernetes'],
+    dest: 'kubernetes',
+    help: 'Label process series with their `pod`, `namespace` and `container`\n(from cgroups and the kubelet pod-resources API) and export\n`gpu_allocation_info` per GPU and container. (default: off)',
+  },
+  {
+    names: ['--pod-resources-socket'],
+    dest: 'podResourcesSocket',
+    metavar: 'PATH',
+    help: "The kubelet's pod-resources socket for `--kubernetes`.\n(default: /var/lib/kubelet/pod-resources/kubelet.sock)",
   },
 ];
 
@@ -170,7 +185,7 @@ function parse(argv: readonly string[], defaultHostname: string): ExporterCliReq
   rejectUnrecognized([...raw.unrecognized, ...raw.rest]);
   const values: Partial<Record<Dest, string | number>> = {};
   for (const [key, value] of raw.values) {
-    if (key === 'help' || key === 'version' || key === 'clientAuthRequired' || !Array.isArray(value)) continue;
+    if (key === 'help' || key === 'version' || key === 'clientAuthRequired' || key === 'kubernetes' || !Array.isArray(value)) continue;
     values[key] = parseValue(key, value[0] as string);
   }
   const interval = (values.interval as number | undefined) ?? 1.0;
@@ -184,6 +199,8 @@ function parse(argv: readonly string[], defaultHostname: string): ExporterCliReq
     port: (values.port as number | undefined) ?? 8000,
     interval,
     clientAuthRequired: raw.values.get('clientAuthRequired') === true,
+    kubernetes: raw.values.get('kubernetes') === true,
+    ...(text('podResourcesSocket') === undefined ? {} : { podResourcesSocket: text('podResourcesSocket') }),
     ...(text('certfile') === undefined ? {} : { certfile: text('certfile') }),
     ...(text('keyfile') === undefined ? {} : { keyfile: text('keyfile') }),
     ...(text('clientCafile') === undefined ? {} : { clientCafile: text('clientCafile') }),
