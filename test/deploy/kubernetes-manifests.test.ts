@@ -10,7 +10,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 
-import { parseExporterArguments } from '../../src/exporter/cli-options.js';
+import { parseExporterArguments } from '../../src/cli/exporter/args.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const deployDir = path.join(root, 'deploy/kubernetes');
