@@ -85,7 +85,15 @@ export interface NvitopArgs {
   readonly query: readonly CsvField[] | null;
   /** `--count N`: stop a `--json`/`--csv` stream after N samples, or null. */
   readonly count: number | null;
+  /**
+   * `--containers [{beside,instead}]`: show each process's container, pod or Slurm job beside
+   * its command or instead of it (and fill `container` in `--json`); `'off'` when absent.
+   */
+  readonly containers: ContainerColumn;
 }
+
+/** Where the process table shows each process's container: not at all, beside or instead of the command. */
+export type ContainerColumn = 'off' | 'beside' | 'instead';
 
 /**
  * Whether the command line asks for a stream of samples (`--json`/`--csv` with `--interval` or
@@ -116,6 +124,7 @@ const OPTIONS = [
   { key: 'csv', names: ['--csv'], arity: 'flag' },
   { key: 'query', names: ['--query'], arity: 'one' },
   { key: 'count', names: ['--count'], arity: 'one' },
+  { key: 'containers', names: ['--containers'], arity: 'optional' },
   { key: 'colorful', names: ['--colorful'], arity: 'flag' },
   { key: 'forceColor', names: ['--force-color'], arity: 'flag' },
   { key: 'light', names: ['--light'], arity: 'flag' },
@@ -268,6 +277,15 @@ export function parseNvitopArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
       monitor = mode as MonitorMode;
     }
   }
+  let containers: ContainerColumn = 'off';
+  if (raw.values.has('containers')) {
+    const value = list('containers');
+    const where = value === null || value === undefined ? 'beside' : (value[0] as string);
+    if (where !== 'beside' && where !== 'instead') {
+      throw new UsageError(`argument ${TABLE.label('containers')}: invalid choice: '${where}' (choose from 'beside', 'instead')`);
+    }
+    containers = where;
+  }
   const intervalValue = list('interval');
   const gpu = list('gpuUtilThresh');
   const mem = list('memUtilThresh');
@@ -307,6 +325,7 @@ export function parseNvitopArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     csv: flag('csv'),
     query: queryValue === null || queryValue === undefined ? null : parseQuery('query', queryValue[0] as string),
     count: countValue === null || countValue === undefined ? null : parseCount('count', countValue[0] as string),
+    containers,
   };
 }
 
@@ -328,6 +347,7 @@ function defaults(env: NodeJS.ProcessEnv): NvitopArgs {
     onlyVisible: false,
     compute: false,
     onlyCompute: false,
+    containers: 'off',
     graphics: false,
     onlyGraphics: false,
     user: null,
@@ -373,6 +393,7 @@ export function usage(): string {
     '              [--only INDEX [INDEX ...]] [--only-visible]',
     '              [--compute] [--only-compute] [--graphics] [--only-graphics]',
     '              [--user [USERNAME ...]] [--pid PID [PID ...]]',
+    '              [--containers [{beside,instead}]]',
   ].join('\n');
 }
 
@@ -409,6 +430,10 @@ options:
   --query FIELD,...     Columns of --csv: device snapshot fields such as index,name,memoryUsed,
                         gpuUtilization (units as in --json), plus time and timestamp.
   --count N             Stop a --json/--csv stream after N samples (default interval: 2 s).
+  --containers [{beside,instead}]
+                        Show each process's container, Kubernetes pod or Slurm job beside its
+                        command (default) or instead of it; with --json, fill each process's
+                        "container" and the kubelet's "podResources". See docs/kubernetes.md.
 
 coloring:
   --colorful            Gradient bar charts (needs a 256-colour terminal, e.g. TERM=xterm-256color).

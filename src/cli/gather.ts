@@ -17,11 +17,13 @@ import {
   PhysicalDevice,
   host,
   isNA,
+  kubeletPodResources,
   nvmlUnknownFunctions,
   type DeviceSnapshot,
   type GpuProcessSnapshot,
   type Maybe,
 } from '../core/index.js';
+import type { ContainerColumn } from './args.js';
 import type { StatusData, StatusDevice } from './render/types.js';
 import { packageVersion } from './version.js';
 
@@ -96,6 +98,11 @@ export interface GatherOptions extends DeviceSelection, ProcessFilters {
    * processes (read first), e.g. from the width they need.
    */
   readonly clocks?: ClockSelection | ((processes: readonly GpuProcessSnapshot[]) => ClockSelection);
+  /**
+   * Each process's container (`--containers`): anything but `'off'` reads the cgroups and the
+   * kubelet's cached allocations (see `kubeletPodResources`). Default `'off'`: neither.
+   */
+  readonly containers?: ContainerColumn;
 }
 
 /**
@@ -257,7 +264,7 @@ export interface Gathered {
  * const { data, invalidIndices } = gather();
  * ```
  */
-export function createGatherer(options: GatherOptions): (override?: Pick<GatherOptions, 'detail' | 'clocks'>) => Gathered {
+export function createGatherer(options: GatherOptions): (override?: Pick<GatherOptions, 'detail' | 'clocks' | 'containers'>) => Gathered {
   const { devices, invalidIndices } = selectDevices(options);
   const driverVersion = Device.driverVersion();
   const cudaDriverVersion = Device.cudaDriverVersion();
@@ -270,9 +277,10 @@ export function createGatherer(options: GatherOptions): (override?: Pick<GatherO
     // One takeSnapshots call for every GPU, so a process on several GPUs has its host facts
     // (CPU percent above all) read once.
     const leaves: Device[][] = devices.map((device, i) => ((migs[i] ?? []).length > 0 ? (migs[i] as Device[]) : [device]));
+    const containers = override.containers ?? options.containers ?? 'off';
     const all = GpuProcess.takeSnapshots(
       leaves.flatMap((list) => list.flatMap((leaf) => [...leaf.processes().values()])),
-      { failsafe: true },
+      containers === 'off' ? { failsafe: true } : { failsafe: true, containers: true },
     );
     const processes = all.filter(keep);
     const held: Maybe<number>[] = devices.map((device, i) =>
@@ -301,6 +309,7 @@ export function createGatherer(options: GatherOptions): (override?: Pick<GatherO
       superuser,
       wsl: host.isWsl(),
       windows: process.platform === 'win32',
+      ...(containers === 'off' ? {} : { containerColumn: containers, podResources: kubeletPodResources().current() }),
     };
     return { data, invalidIndices };
   };

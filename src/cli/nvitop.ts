@@ -180,13 +180,17 @@ export async function main(cli: CliEnvironment): Promise<number> {
         mode: resolveMonitorMode(args.monitor, cli.env),
         interval: args.interval ?? 2,
         readonly: args.readonly,
-        gather: (): StatusData => gather({ detail: 'table', clocks: true }).data,
+        containers: args.containers,
+        gather: (request): StatusData => gather({ detail: 'table', clocks: true, containers: request?.containers ?? 'off' }).data,
       });
       const invalid = invalidIndicesMessage(probe.invalidIndices);
       if (invalid !== null) cli.stderr.write(`${colorMessage(invalid, color)}\n`);
       return invalid === null ? code : 1;
     }
   }
+
+  // --containers: the kubelet's first answer (at most its 2 s deadline) before the first snapshot.
+  if (args.containers !== 'off') await core.kubeletPodResources().fetch();
 
   if (args.csv || isStream(args)) {
     // Streams print data as they go: say what is wrong first, exit with its status at the end.
@@ -210,11 +214,11 @@ export async function main(cli: CliEnvironment): Promise<number> {
   } else {
     const { data, invalidIndices: invalid } = gather({
       detail: 'table',
-      clocks: (processes) => devicePanel.shownClocks(once.onceWidth(1, processes, columns)),
+      clocks: (processes) => devicePanel.shownClocks(once.onceWidth(1, processes, columns, args.containers)),
     });
     invalidIndices = invalid;
     mark('gather');
-    const width = once.onceWidth(data.devices.length, data.processes, columns);
+    const width = once.onceWidth(data.devices.length, data.processes, columns, args.containers);
     // `--colorful` is the monitor's (as in nvitop): printed bars are in one colour each.
     const text = toText(once.renderOnce(data, { ...renderBase, colorful: false, width }), { color, light: args.light });
     mark('render');

@@ -336,3 +336,30 @@ describe('monitor state machine and screens', () => {
     expect(lines.some((l) => /N\/A \/ N\/A/.test(l))).toBe(true);
   });
 });
+
+describe('the container column key (p)', () => {
+  it('cycles off → beside → instead → off, asking for a refresh each time; the panel shows the column the data carries', () => {
+    const { app } = makeApp();
+    expect(app.containerColumn).toBe('off');
+    const seen: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      expect(app.handle(key('p'))).toBe('refresh');
+      seen.push(app.containerColumn);
+    }
+    expect(seen).toEqual(['beside', 'instead', 'off']);
+    // A refresh with containers: the gatherer fills `container` and says where the column goes.
+    app.handle(key('p'));
+    const withContainers = data();
+    app.update({
+      ...withContainers,
+      containerColumn: app.containerColumn,
+      processes: withContainers.processes.map((p, i) => ({
+        ...p,
+        container: i === 0 ? { inContainer: true, runtime: 'containerd', id: NA, podUid: NA, qosClass: NA, podName: 'train-0', podNamespace: 'ml', containerName: 'trainer', slurmJobId: NA, slurmStep: NA, cgroupPath: '/', label: 'ml/train-0/trainer' } : NA,
+      })),
+    } as ReturnType<typeof data>);
+    const lines = text(app.frame(40, 140));
+    expect(lines.some((l) => /TIME {2}CONTAINER {11}COMMAND/.test(l))).toBe(true);
+    expect(lines.some((l) => l.includes('ml/train-0/trainer  python train.py --lr 0.1'))).toBe(true);
+  });
+});

@@ -9,6 +9,7 @@
 import { isNA, type GpuProcessSnapshot } from '../../core/index.js';
 import { sortNatural } from '../render/process-panel.js';
 import type { RenderOptions, StatusData } from '../render/types.js';
+import type { ContainerColumn } from '../args.js';
 import { Canvas } from './canvas.js';
 import { MonitorHistories } from './histories.js';
 import { boundCommands, commandFor, type KeyCommand, type KeyScreen } from './key-map.js';
@@ -54,6 +55,8 @@ export interface AppOptions {
   readonly render: Omit<RenderOptions, 'width'>;
   /** The outside world. */
   readonly services: AppServices;
+  /** Initial container column (`--containers`); default `'off'`. */
+  readonly containers?: ContainerColumn;
 }
 
 const BIG = 1 << 20;
@@ -118,7 +121,14 @@ export class MonitorApp {
    */
   constructor(private readonly options: AppOptions) {
     this.mode = options.mode;
+    this.containerColumn = options.containers ?? 'off';
   }
+
+  /**
+   * Where the process table shows containers; the `p` key cycles off → beside → instead → off.
+   * The caller gathers with it (containers are read only when it is not `'off'`).
+   */
+  containerColumn: ContainerColumn;
 
   /**
    * Take a refresh's data: re-sort, keep the selection on the same process (cleared when it is
@@ -205,6 +215,10 @@ export class MonitorApp {
       modeAuto: () => this.setMode('auto'),
       modeFull: () => this.setMode('full'),
       modeCompact: () => this.setMode('compact'),
+      containers: () => {
+        this.containerColumn = this.containerColumn === 'off' ? 'beside' : this.containerColumn === 'beside' ? 'instead' : 'off';
+        return 'refresh';
+      },
       refresh: () => {
         this.clearSelection();
         this.hostOffset = -1;

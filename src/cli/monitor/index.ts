@@ -22,10 +22,10 @@ export type { MonitorMode, MonitorOptions } from './options.js';
 const ESC_DELAY_MS = 25;
 
 /** Every device and every GPU process, unfiltered (when the caller passes no `gather`). */
-async function defaultGather(): Promise<() => StatusData> {
+async function defaultGather(): Promise<NonNullable<MonitorOptions['gather']>> {
   const { createGatherer } = await import('../gather.js');
   const gather = createGatherer({});
-  return () => gather({ detail: 'table', clocks: true }).data;
+  return (request) => gather({ detail: 'table', clocks: true, containers: request?.containers ?? 'off' }).data;
 }
 const SIGNAL_EXIT: Readonly<Record<string, number>> = { SIGTERM: 143, SIGHUP: 129 };
 
@@ -52,7 +52,13 @@ export async function runMonitor(options: MonitorOptions = {}): Promise<number> 
   const terminal = new Terminal(options.input ?? process.stdin, options.output ?? process.stdout);
   const painter = new Painter((s) => terminal.write(s), { light: resolved.render.light, noColor: resolved.noColor });
   const gather = options.gather ?? (await defaultGather());
-  const app = new MonitorApp({ mode: resolved.mode, readonly: resolved.readonly, render: resolved.render, services: realServices });
+  const app = new MonitorApp({
+    mode: resolved.mode,
+    readonly: resolved.readonly,
+    render: resolved.render,
+    services: realServices,
+    containers: options.containers ?? 'off',
+  });
 
   return await new Promise<number>((resolve) => {
     let finished = false;
@@ -67,7 +73,7 @@ export async function runMonitor(options: MonitorOptions = {}): Promise<number> 
     };
     const refresh = (): void => {
       if (finished) return;
-      const data: StatusData = gather();
+      const data: StatusData = gather({ containers: app.containerColumn });
       app.update(data);
       paint();
     };

@@ -42,6 +42,7 @@ export type KeyCommand =
   | 'environ'
   | 'tree'
   | 'metrics'
+  | 'containers'
   | 'back'
   | 'orderPrevious'
   | 'orderNext'
@@ -140,6 +141,7 @@ export const KEY_MAP: readonly KeyRow[] = [
   { screens: ['main', 'tree', 'metrics'], bindings: [['environ', ['e']]], help: { section: 3, text: 'Show the environment of the selected process.' } },
   { screens: ['main'], bindings: [['tree', ['t']]], help: { section: 3, text: 'Toggle the tree view of the GPU processes and their parents.' } },
   { screens: ['main'], bindings: [['metrics', ['Enter']]], help: { section: 3, text: 'Show the metrics of the selected process, with history graphs.' } },
+  { screens: ['main'], bindings: [['containers', ['p']]], help: { section: 3, text: 'Container / pod column: beside the command, instead of it, off.' } },
   { screens: ['tree'], bindings: [['back', ['t', 'q', 'Q']]] },
   { screens: ['environ'], bindings: [['back', ['e', 'Esc', 'q', 'Q']]] },
   { screens: ['metrics'], bindings: [['back', ['Enter', 'Esc', 'q', 'Q']]] },

@@ -7,6 +7,7 @@
  * @module
  */
 import type { RenderOptions, StatusData } from '../render/types.js';
+import type { ContainerColumn } from '../args.js';
 
 /** Display mode: pick by terminal size, everything, or minimal panels. */
 export type MonitorMode = 'auto' | 'full' | 'compact';
@@ -33,7 +34,9 @@ export interface MonitorOptions {
    * Gathers one refresh's data, filters applied. Default: every device and every GPU process,
    * unfiltered.
    */
-  readonly gather?: () => StatusData;
+  readonly gather?: (request?: { readonly containers?: ContainerColumn }) => StatusData;
+  /** Initial container column (`--containers`; the `p` key cycles it). Default `'off'`. */
+  readonly containers?: ContainerColumn;
   /** Terminal input (default `process.stdin`). */
   readonly input?: NodeJS.ReadStream;
   /** Terminal output (default `process.stdout`). */

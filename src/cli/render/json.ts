@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { NA, type DeviceSnapshot, type GpuProcessSnapshot, type HostSnapshot } from '../../core/index.js';
+import { NA, type DeviceSnapshot, type GpuProcessSnapshot, type HostSnapshot, type PodResourcesState } from '../../core/index.js';
 import type { StatusData } from './types.js';
 
 /**
@@ -65,6 +65,23 @@ export interface JsonDocument {
   readonly missingFunctions: readonly string[];
   /** `-o` indices that are not GPUs of this machine. */
   readonly invalidIndices: readonly number[];
+  /**
+   * With `--containers`: the kubelet's pod-resources state (`status`, `reason`, the GPU
+   * `allocations` by UUID); null without it.
+   */
+  readonly podResources: JsonPodResources | null;
+}
+
+/** `podResources` of the JSON document. */
+export interface JsonPodResources {
+  /** `'ok'`, `'absent'` (no socket), `'unavailable'` (see `reason`) or `'pending'`. */
+  readonly status: PodResourcesState['status'];
+  /** Why there are no allocations, or null. */
+  readonly reason: string | null;
+  /** The socket asked. */
+  readonly socketPath: string;
+  /** Every GPU or MIG device a container holds. */
+  readonly allocations: PodResourcesState['allocations'];
 }
 
 /**
@@ -88,6 +105,15 @@ export function toJsonDocument(data: StatusData, invalidIndices: readonly number
     processes: data.processes,
     missingFunctions: data.missingFunctions,
     invalidIndices,
+    podResources:
+      data.podResources === undefined
+        ? null
+        : {
+            status: data.podResources.status,
+            reason: data.podResources.reason ?? null,
+            socketPath: data.podResources.socketPath,
+            allocations: data.podResources.allocations,
+          },
   };
 }
 

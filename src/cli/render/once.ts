@@ -11,6 +11,7 @@ import { seg } from './line.js';
 import { hiddenHostInfoHint } from './notes.js';
 import { processPanelWidth, renderProcessPanel } from './process-panel.js';
 import type { GpuProcessSnapshot } from '../../core/index.js';
+import type { ContainerColumn } from '../args.js';
 import type { Line, RenderOptions, StatusData } from './types.js';
 
 /**
@@ -35,11 +36,16 @@ export const ONCE_MAX_DEFAULT_WIDTH = 140;
  * onceWidth(8, [], 200);        // 140
  * ```
  */
-export function onceWidth(deviceCount: number, processes: readonly GpuProcessSnapshot[], terminalWidth: number): number {
+export function onceWidth(
+  deviceCount: number,
+  processes: readonly GpuProcessSnapshot[],
+  terminalWidth: number,
+  containerColumn: ContainerColumn = 'off',
+): number {
   const terminal = Math.max(79, Math.floor(terminalWidth));
   if (deviceCount === 0) return 79;
   const panels = terminal >= 100 ? terminal : 79;
-  const printWidth = Math.min(panels, Math.min(terminal, processPanelWidth(processes)));
+  const printWidth = Math.min(panels, Math.min(terminal, processPanelWidth(processes, containerColumn)));
   return Math.max(79, printWidth, Math.min(terminal, ONCE_MAX_DEFAULT_WIDTH));
 }
 

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { host, isNA, utilization2string, type DeviceSnapshot, type GpuProcessSnapshot, type Maybe } from '../../core/index.js';
+import { host, isNA, utilization2string, type DeviceSnapshot, type GpuProcessSnapshot, type Maybe, type ProcessContainer } from '../../core/index.js';
+import type { ContainerColumn } from '../args.js';
 import { deviceColor } from './colors.js';
 import { seg } from './line.js';
 import { cutString, dropColumns, fitColumns, padEnd, padStart, stringWidth } from './text.js';
@@ -122,16 +123,65 @@ export function timeColumnWidth(processes: readonly GpuProcessSnapshot[]): numbe
 }
 
 /**
- * The host columns of a process: `%CPU %MEM  TIME  COMMAND`, uncut.
+ * A process's container cell (`--containers`): `<namespace>/<pod>/<container>`, `pod <uid>/<id>`,
+ * `docker:<id>`, `slurm job <id>`, `-` outside any, `N/A` when its cgroup cannot be read.
+ *
+ * @example
+ * ```ts
+ * containerText(snapshot); // 'ml/train-0/trainer'
+ * ```
+ */
+export function containerText(process: GpuProcessSnapshot): string {
+  return isNA(process.container) ? 'N/A' : (process.container as ProcessContainer).label;
+}
+
+/**
+ * The width of the CONTAINER column: the longest container cell, at least 9 (`CONTAINER`).
+ *
+ * @example
+ * ```ts
+ * containerColumnWidth(processes); // 18 when one shows 'ml/train-0/trainer'
+ * ```
+ */
+export function containerColumnWidth(processes: readonly GpuProcessSnapshot[]): number {
+  let width = 9;
+  for (const process of processes) width = Math.max(width, stringWidth(containerText(process)));
+  return width;
+}
+
+/**
+ * The last header of the process table: `COMMAND`, or with `--containers` `CONTAINER  COMMAND`
+ * (beside) or `CONTAINER` (instead).
+ *
+ * @example
+ * ```ts
+ * commandHeader('beside', 18); // 'CONTAINER           COMMAND'
+ * ```
+ */
+export function commandHeader(column: ContainerColumn = 'off', containerWidth = 9): string {
+  if (column === 'off') return 'COMMAND';
+  return column === 'instead' ? 'CONTAINER' : `${padEnd('CONTAINER', containerWidth)}  COMMAND`;
+}
+
+/**
+ * The host columns of a process: `%CPU %MEM  TIME  COMMAND`, uncut; with a container column
+ * (`'beside'`, padded to `containerWidth`) or the container instead of the command.
  *
  * @example
  * ```ts
  * hostInfo(snapshot, 4); // ' 12.3   0.5  1:02  python train.py'
+ * hostInfo(snapshot, 4, 'beside', 18); // ' 12.3   0.5  1:02  ml/train-0/trainer  python train.py'
  * ```
  */
-export function hostInfo(process: GpuProcessSnapshot, timeWidth: number): string {
+export function hostInfo(process: GpuProcessSnapshot, timeWidth: number, column: ContainerColumn = 'off', containerWidth = 9): string {
   const time = padStart(String(process.runningTimeHuman), timeWidth);
-  return `${padStart(cpuPercentText(process.cpuPercent), 5)} ${padStart(memoryPercentText(process.memoryPercent), 5)}  ${time}  ${commandText(process)}`;
+  const tail =
+    column === 'off'
+      ? commandText(process)
+      : column === 'instead'
+        ? containerText(process)
+        : `${padEnd(containerText(process), containerWidth)}  ${commandText(process)}`;
+  return `${padStart(cpuPercentText(process.cpuPercent), 5)} ${padStart(memoryPercentText(process.memoryPercent), 5)}  ${time}  ${tail}`;
 }
 
 /** NVML index parts of a process's device: physical index and MIG index (-1 for none). */
@@ -174,10 +224,11 @@ export function sortNatural(processes: readonly GpuProcessSnapshot[]): GpuProces
  * processPanelWidth(data.processes); // 96
  * ```
  */
-export function processPanelWidth(processes: readonly GpuProcessSnapshot[]): number {
+export function processPanelWidth(processes: readonly GpuProcessSnapshot[], column: ContainerColumn = 'off'): number {
   if (processes.length === 0) return 79;
   const timeWidth = timeColumnWidth(processes);
-  return Math.max(...processes.map((process) => 45 + stringWidth(hostInfo(process, timeWidth))));
+  const containerWidth = column === 'off' ? 9 : containerColumnWidth(processes);
+  return Math.max(...processes.map((process) => 45 + stringWidth(hostInfo(process, timeWidth, column, containerWidth))));
 }
 
 function deviceColors(data: StatusData, options: RenderOptions): Map<string, ColorName> {
@@ -228,11 +279,13 @@ export function renderProcessPanel(data: StatusData, options: RenderOptions, pan
   const processes = natural ? sortNatural(data.processes) : [...data.processes];
   const timeWidth = timeColumnWidth(processes);
   const hostWidth = width - 45;
-  const headers = `%CPU  %MEM  ${' '.repeat(timeWidth - 4)}TIME  COMMAND`;
+  const column = data.containerColumn ?? 'off';
+  const containerWidth = column === 'off' ? 9 : containerColumnWidth(processes);
+  const headers = `%CPU  %MEM  ${' '.repeat(timeWidth - 4)}TIME  ${commandHeader(column, containerWidth)}`;
   const lines: Line[] = [
     [seg(`╒${'═'.repeat(width - 2)}╕`)],
     userContext(data, width),
-    [seg(`│ GPU     PID      USER  GPU-MEM %SM %GMBW  ${padEnd(dropColumns(headers, scroll), width - 46)} │`)],
+    [seg(`│ GPU     PID      USER  GPU-MEM %SM %GMBW  ${fitColumns(dropColumns(headers, scroll), width - 46)} │`)],
     [seg(`╞${'═'.repeat(width - 2)}╡`)],
   ];
   if (processes.length === 0) {
@@ -247,7 +300,7 @@ export function renderProcessPanel(data: StatusData, options: RenderOptions, pan
       lines.push([seg(`├${'─'.repeat(width - 2)}┤`)]);
     }
     previousDevice = process.devicePhysicalIndex;
-    lines.push(processRow(process, data, colors, timeWidth, hostWidth, scroll, panel.selection ?? null));
+    lines.push(processRow(process, data, colors, timeWidth, hostWidth, scroll, panel.selection ?? null, containerWidth));
   }
   lines.push([seg(`╘${'═'.repeat(width - 2)}╛`)]);
   return lines;
@@ -261,8 +314,9 @@ function processRow(
   hostWidth: number,
   scroll: number,
   selection: ProcessSelection | null,
+  containerWidth: number,
 ): Line {
-  const info = hostInfo(process, timeWidth);
+  const info = hostInfo(process, timeWidth, data.containerColumn ?? 'off', containerWidth);
   const shown = scroll > 0 ? fitColumns(dropColumns(info, scroll), hostWidth) : fitColumns(cutString(info, hostWidth, '..'), hostWidth);
   const sm = utilization2string(process.gpuSmUtilization);
   const gmbw = utilization2string(process.gpuMemoryUtilization);

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { DeviceSnapshot, GpuProcessSnapshot, HostSnapshot, Maybe } from '../../core/index.js';
+import type { DeviceSnapshot, GpuProcessSnapshot, HostSnapshot, Maybe, PodResourcesState } from '../../core/index.js';
+import type { ContainerColumn } from '../args.js';
 
 /** Terminal colours used by nvitop. */
 export type ColorName = 'black' | 'red' | 'green' | 'yellow' | 'blue' | 'magenta' | 'cyan' | 'white' | 'gray';
@@ -80,6 +81,13 @@ export interface StatusData {
   readonly wsl?: boolean;
   /** Whether this is Windows (the device panel shows the driver model, TCC/WDDM). Default false. */
   readonly windows?: boolean;
+  /**
+   * Where the process table shows each process's container (`--containers`, the monitor's `k`):
+   * absent or `'off'` for the plain command.
+   */
+  readonly containerColumn?: ContainerColumn;
+  /** The kubelet's pod-resources state, when containers were asked for. */
+  readonly podResources?: PodResourcesState;
 }
 
 /** A physical device and its MIG devices. */
