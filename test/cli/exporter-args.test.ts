@@ -18,7 +18,7 @@ const usageError = (...argv: string[]): string => {
 
 describe('nvitop-exporter arguments', () => {
   it('defaults', () => {
-    expect(options()).toEqual({ hostname: '10.0.0.5', bindAddress: '127.0.0.1', port: 8000, interval: 1, clientAuthRequired: false });
+    expect(options()).toEqual({ hostname: '10.0.0.5', bindAddress: '127.0.0.1', port: 8000, interval: 1, clientAuthRequired: false, kubernetes: false });
   });
 
   it('takes unique-prefix abbreviations of long options, as Python argparse does', () => {
@@ -76,5 +76,16 @@ describe('nvitop-exporter arguments', () => {
     expect(usageError('--port', 'abc')).toBe("argument --port/-p: invalid int value: 'abc'");
     expect(usageError('--inter', '0.1')).toBe('the interval 0.1s is too short, which may cause performance issues. Expected 1/4 or higher.');
     expect(usageError('--interval', '0')).toBe("argument --interval: invalid positive float value: '0'");
+  });
+});
+
+describe('nvitop-exporter --kubernetes', () => {
+  it('turns the workload labels on, --kubelet-socket names the socket, and --po still means --port', () => {
+    const request = parseExporterArguments(['--kubernetes', '--kubelet-socket', '/run/k.sock', '--po', '9400'], '10.0.0.5');
+    expect(request).toEqual({
+      action: 'run',
+      options: { hostname: '10.0.0.5', bindAddress: '127.0.0.1', port: 9400, interval: 1, clientAuthRequired: false, kubernetes: true, podResourcesSocket: '/run/k.sock' },
+    });
+    expect(parseExporterArguments(['--kubernetes=yes'], 'h')).toMatchObject({ action: 'usage-error' });
   });
 });

@@ -120,7 +120,7 @@ describe('createExporter({ kubernetes })', () => {
 
 describe('nvitop-exporter --kubernetes (the built bin)', () => {
   it('serves gpu_allocation_info from the kubelet and says so once on stderr', async () => {
-    const running = await startExporter(['--kubernetes', '--pod-resources-socket', kubelet.socketPath, '--hostname', 'node-1'], fakeNvmlEnv(scenario));
+    const running = await startExporter(['--kubernetes', '--kubelet-socket', kubelet.socketPath, '--hostname', 'node-1'], fakeNvmlEnv(scenario));
     try {
       const families = parsePromText((await fetchText(`${running.base}/metrics`)).body);
       expect(families.get('gpu_allocation_info')!.samples.map((s) => `${s.labels.index} ${s.labels.namespace}/${s.labels.pod}/${s.labels.container}`)).toEqual([
@@ -137,7 +137,7 @@ describe('nvitop-exporter --kubernetes (the built bin)', () => {
 
   it('without a kubelet socket: one warning line, and the exporter serves on', async () => {
     const missing = path.join(dir, 'no', 'kubelet.sock');
-    const running = await startExporter(['--kubernetes', '--pod-resources-socket', missing], fakeNvmlEnv(scenario));
+    const running = await startExporter(['--kubernetes', '--kubelet-socket', missing], fakeNvmlEnv(scenario));
     try {
       const families = parsePromText((await fetchText(`${running.base}/metrics`)).body);
       expect(families.get('gpu_allocation_info')?.samples ?? []).toEqual([]);

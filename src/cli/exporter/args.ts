@@ -30,7 +30,7 @@ export interface ExporterCliOptions {
   readonly clientAuthRequired: boolean;
   /** Add Kubernetes workload labels and `gpu_allocation_info` (`--kubernetes`). */
   readonly kubernetes: boolean;
-  /** The kubelet's pod-resources socket (`--pod-resources-socket`). */
+  /** The kubelet's pod-resources socket (`--kubelet-socket`). */
   readonly podResourcesSocket?: string;
 }
 
@@ -86,7 +86,7 @@ const FLAGS: readonly Flag[] = [
     help: 'Label process series with their `pod`, `namespace` and `container`\n(from cgroups and the kubelet pod-resources API) and export\n`gpu_allocation_info` per GPU and container. (default: off)',
   },
   {
-    names: ['--pod-resources-socket'],
+    names: ['--kubelet-socket'],
     dest: 'podResourcesSocket',
     metavar: 'PATH',
     help: "The kubelet's pod-resources socket for `--kubernetes`.\n(default: /var/lib/kubelet/pod-resources/kubelet.sock)",
