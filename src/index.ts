@@ -69,7 +69,20 @@ export {
   type SnapshotGroup,
   type SnapshotOptions,
 } from './core/device/index.js';
-export { GpuProcess } from './core/process/gpu-process.js';
+export { GpuProcess, type GpuProcessSnapshotOptions } from './core/process/gpu-process.js';
+export {
+  KubeletPodResources,
+  kubeletPodResources,
+  parseProcCgroup,
+  type CgroupMembership,
+  type ContainerRuntime,
+  type GpuAllocation,
+  type KubeletPodResourcesOptions,
+  type PodQosClass,
+  type PodResourcesState,
+  type PodResourcesStatus,
+  type ProcessContainer,
+} from './core/containers/index.js';
 export { HostProcess } from './core/host/host-process.js';
 export * as host from './core/host/public.js';
 export { setQueryCacheTtl } from './core/cache.js';
