@@ -115,6 +115,9 @@ export async function main(cli: CliEnvironment): Promise<number> {
     return 0;
   }
   const printsData = args.json || args.csv;
+  // A stream ends quietly on Ctrl-C or SIGTERM, also one that arrives while it is starting.
+  const streamStop = args.csv || isStream(args) ? new AbortController() : null;
+  if (streamStop !== null) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => streamStop.abort());
   const color = !printsData && shouldColor({ isTTY: cli.stdout.isTTY === true, forceColor: args.forceColor, env: cli.env });
   const messages: string[] = [];
   const notes: string[] = [];
@@ -192,10 +195,10 @@ export async function main(cli: CliEnvironment): Promise<number> {
   // --containers: the kubelet's first answer (at most its 2 s deadline) before the first snapshot.
   if (args.containers !== 'off') await core.kubeletPodResources().fetch();
 
-  if (args.csv || isStream(args)) {
+  if (streamStop !== null) {
     // Streams print data as they go: say what is wrong first, exit with its status at the end.
     const stream = await import('./stream/index.js');
-    const schedule = { intervalMs: (args.interval ?? 2) * 1000, count: isStream(args) ? args.count : 1, out: cli.stdout };
+    const schedule = { intervalMs: (args.interval ?? 2) * 1000, count: isStream(args) ? args.count : 1, out: cli.stdout, signal: streamStop.signal };
     const { devices, invalidIndices: invalid } = gatherModule.selectDevices({ ...args, cudaVisibleDevices: cli.env.CUDA_VISIBLE_DEVICES ?? null });
     const invalidMessage = invalidIndicesMessage(invalid);
     for (const message of invalidMessage === null ? messages : [...messages, invalidMessage]) cli.stderr.write(`${message}\n`);

@@ -23,6 +23,8 @@ export interface StreamSchedule {
   readonly count: number | null;
   /** Where the lines go. */
   readonly out: NodeJS.WritableStream;
+  /** Ends the stream (after the sample being written). */
+  readonly signal?: AbortSignal;
 }
 
 /**

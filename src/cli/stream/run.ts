@@ -1,8 +1,9 @@
 /**
  * The sampling loop of `nvitop --json`/`--csv` streams: one sample now, then one every interval
  * (on a fixed cadence: a slow sample delays the next one, it never causes a burst), each written
- * as soon as it is taken, until the count is reached or SIGINT/SIGTERM arrives. A reader that
- * goes away (`| head -3`) is the entry point's business: EPIPE on stdout ends the process quietly.
+ * as soon as it is taken, until the count is reached or the stop signal aborts (the entry point
+ * aborts it on SIGINT/SIGTERM, from start-up on). A reader that goes away (`| head -3`) is the
+ * entry point's business: EPIPE on stdout ends the process quietly.
  *
  * @module
  */
@@ -24,8 +25,8 @@ export interface SamplingOptions {
   readonly out: NodeJS.WritableStream;
   /** Takes one sample and returns its text (whole lines, each ending with `\n`). */
   readonly sample: () => string;
-  /** Signals that end the loop after the sample being written (default SIGINT and SIGTERM). */
-  readonly stopSignals?: readonly NodeJS.Signals[];
+  /** Ends the loop (after the sample being written); an already aborted signal writes nothing. */
+  readonly signal?: AbortSignal;
 }
 
 /** Writes `text`, waiting for the stream to drain when its buffer is full. */
@@ -53,8 +54,9 @@ export async function runSampling(options: SamplingOptions): Promise<number> {
     if (timer !== null) clearTimeout(timer);
     wake?.();
   };
-  const signals = options.stopSignals ?? ['SIGINT', 'SIGTERM'];
-  for (const signal of signals) process.on(signal, stop);
+  const { signal } = options;
+  if (signal?.aborted === true) return 0;
+  signal?.addEventListener('abort', stop, { once: true });
   try {
     const start = performance.now();
     let written = 0;
@@ -77,6 +79,6 @@ export async function runSampling(options: SamplingOptions): Promise<number> {
     }
     return written;
   } finally {
-    for (const signal of signals) process.off(signal, stop);
+    signal?.removeEventListener('abort', stop);
   }
 }
