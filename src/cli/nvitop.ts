@@ -115,9 +115,11 @@ export async function main(cli: CliEnvironment): Promise<number> {
     return 0;
   }
   const printsData = args.json || args.csv;
-  // A stream ends quietly on Ctrl-C or SIGTERM, also one that arrives while it is starting.
+  // A stream ends quietly on Ctrl-C or SIGTERM, also one that arrives while it is starting. The
+  // handlers stay (not `once`): a signal sent to the process group as well (coreutils `timeout`,
+  // a terminal's Ctrl-C with a wrapper) may arrive twice, and the second must not kill it.
   const streamStop = args.csv || isStream(args) ? new AbortController() : null;
-  if (streamStop !== null) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => streamStop.abort());
+  if (streamStop !== null) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => streamStop.abort());
   const color = !printsData && shouldColor({ isTTY: cli.stdout.isTTY === true, forceColor: args.forceColor, env: cli.env });
   const messages: string[] = [];
   const notes: string[] = [];
