@@ -19,6 +19,7 @@ import {
   isNA,
   kubeletPodResources,
   nvmlUnknownFunctions,
+  type DeviceFieldKey,
   type DeviceSnapshot,
   type GpuProcessSnapshot,
   type Maybe,
@@ -185,10 +186,65 @@ export function processFilter(filters: ProcessFilters, currentUser: string): (pr
   };
 }
 
+/** The fields the table shows of every device: memory and utilization. */
+const COMMON_FIELDS = [
+  'memoryInfo',
+  'memoryTotal',
+  'memoryUsed',
+  'memoryFree',
+  'memoryTotalHuman',
+  'memoryUsedHuman',
+  'memoryFreeHuman',
+  'memoryPercent',
+  'memoryUsage',
+  'gpuUtilization',
+  'memoryUtilization',
+  'migMode',
+] as const satisfies readonly DeviceFieldKey[];
+
+/** What a GPU's row shows besides: sensors and modes (the driver model on Windows only). */
+const GPU_FIELDS = [
+  ...COMMON_FIELDS,
+  'fanSpeed',
+  'temperature',
+  'powerUsage',
+  'powerLimit',
+  'powerStatus',
+  'displayActive',
+  'persistenceMode',
+  'performanceState',
+  'totalVolatileUncorrectedEccErrors',
+  'computeMode',
+  ...(process.platform === 'win32' ? (['currentDriverModel'] as const) : []),
+] as const satisfies readonly DeviceFieldKey[];
+
+/** What a MIG device's row shows besides: its BAR1 memory. */
+const MIG_FIELDS = [...COMMON_FIELDS, 'bar1MemoryInfo', 'bar1MemoryUsedHuman', 'bar1MemoryPercent'] as const satisfies readonly DeviceFieldKey[];
+
+const CLOCK_FIELDS: Readonly<Record<`${ClockSelection}`, readonly DeviceFieldKey[]>> = {
+  false: [],
+  sm: ['smClock'],
+  true: ['smClock', 'memoryClock'],
+};
+
+/** The field lists by device kind and clocks, built once. */
+const TABLE_FIELDS = new Map<string, readonly DeviceFieldKey[]>();
+
+function tableFields(mig: boolean, clocks: ClockSelection): readonly DeviceFieldKey[] {
+  const key = `${mig}/${String(clocks)}`;
+  let fields = TABLE_FIELDS.get(key);
+  if (fields === undefined) {
+    fields = [...(mig ? MIG_FIELDS : GPU_FIELDS), ...CLOCK_FIELDS[`${clocks}`]];
+    TABLE_FIELDS.set(key, fields);
+  }
+  return fields;
+}
+
 /**
- * A device snapshot with only what the table shows; the rest is NA. Never reads the PCIe
- * throughput (the driver samples it over ~20 ms per GPU), reads the clocks only as `clocks`
- * says, and for MIG devices only memory, BAR1 and the instance ids.
+ * A device snapshot with only the fields the table shows; the rest is NA. It never reads the
+ * PCIe throughput (the driver samples it over ~20 ms per GPU), reads the clocks only as
+ * `clocks` says (`'sm'`: the SM clock alone, for the UTL bar's `@ …MHz`), and of MIG devices
+ * memory, utilization, BAR1 and the instance ids.
  *
  * @example
  * ```ts
@@ -197,32 +253,7 @@ export function processFilter(filters: ProcessFilters, currentUser: string): (pr
  * ```
  */
 export function tableSnapshot(device: Device, options: { clocks: ClockSelection }): DeviceSnapshot {
-  const snapshot = tableSnapshotWith(device, options.clocks === true);
-  if (options.clocks !== 'sm') return snapshot;
-  // The SM clock alone (the UTL bar's `@ …MHz` in the one-column bar area): one call, not two.
-  const sm = device.smClock();
-  const current = { ...snapshot.clockInfos, sm };
-  return { ...snapshot, smClock: sm, clockInfos: current, clockSpeedInfos: { ...snapshot.clockSpeedInfos, current } };
-}
-
-function tableSnapshotWith(device: Device, clocks: boolean): DeviceSnapshot {
-  const physical = !(device instanceof MigDevice);
-  return device.asSnapshot({
-    include: {
-      pcie: false,
-      clocks,
-      otherClocks: false,
-      maxClocks: false,
-      encoderDecoder: false,
-      bar1: !physical,
-      serial: false,
-      sensors: physical,
-      modes: physical,
-      displayMode: false,
-      driverModel: process.platform === 'win32',
-      computeCapability: false,
-    },
-  });
+  return device.asSnapshot({ fields: tableFields(device instanceof MigDevice, options.clocks) });
 }
 
 /** Sum of the processes' GPU memory; NA when any is unknown. */

@@ -12,6 +12,7 @@ import {
   Device,
   InvalidInputError,
   StateError,
+  type DeviceFieldKey,
   type DeviceSnapshot,
   type GpuProcess,
 } from '../core/index.js';
@@ -20,7 +21,7 @@ import { MetricBuffer, type CollectedMetrics, type Sample } from './buffer.js';
 import { systemClock, type CollectorClock } from './clock.js';
 import { DescendantFilter } from './descendants.js';
 import { expandDevices } from './devices.js';
-import { deviceScope } from './keys.js';
+import { DEFAULT_DEVICE_FIELDS, deviceMetrics, deviceScope, type DeviceMetric } from './keys.js';
 import {
   addDeviceValues,
   addHostValues,
@@ -28,7 +29,6 @@ import {
   deviceKeys,
   failsafeSnapshots,
   processReadingFromSnapshot,
-  readDevice,
   readProcess,
   type HostReading,
 } from './sampling.js';
@@ -61,6 +61,14 @@ export interface ResourceMetricCollectorOptions {
    * recorded samples; the background timer itself always runs on real time.
    */
   readonly clock?: CollectorClock;
+  /**
+   * The device fields to record (keys of `DeviceSnapshot` whose value is a number with a unit).
+   * Default: nvitop's nine, `['memoryUsed', 'memoryFree', 'memoryTotal', 'memoryPercent',
+   * 'gpuUtilization', 'memoryUtilization', 'fanSpeed', 'temperature', 'powerUsage']`. Each is
+   * recorded as `<scope>/<snake_case name> (<unit>)`, e.g. `'encoderUtilization'` as
+   * `gpu:0/encoder_utilization (%)`.
+   */
+  readonly deviceFields?: readonly DeviceFieldKey[];
 }
 
 /**
@@ -101,6 +109,7 @@ const COLLECTOR_RULES = {
   devices: is.anyOf(is.instance(Device, 'a Device'), is.iterable),
   rootPids: is.iterable,
   interval: is.number({ above: 0, unit: 'seconds' }),
+  deviceFields: is.iterable,
   clock: is.custom('an object with monotonic() and epoch() methods', (v) => {
     const clock = v as Partial<CollectorClock> | null;
     return typeof clock === 'object' && clock !== null && typeof clock.monotonic === 'function' && typeof clock.epoch === 'function';
@@ -174,6 +183,8 @@ export class ResourceMetricCollector extends EventEmitter<CollectorEvents> {
 
   readonly #filter: DescendantFilter;
   readonly #scopes: readonly string[];
+  readonly #deviceMetrics: readonly DeviceMetric[];
+  readonly #deviceFields: readonly DeviceFieldKey[];
   readonly #deviceKeys: readonly (readonly string[])[];
   readonly #leafScopes: ReadonlyMap<Device, string>;
   readonly #root: Frame = { buffer: null };
@@ -212,7 +223,9 @@ export class ResourceMetricCollector extends EventEmitter<CollectorEvents> {
     this.allDevices = expanded.all;
     this.leafDevices = expanded.leaves;
     this.#scopes = this.allDevices.map((device) => deviceScope(device));
-    this.#deviceKeys = this.#scopes.map((scope) => deviceKeys(scope));
+    this.#deviceMetrics = deviceMetrics([...(options.deviceFields ?? DEFAULT_DEVICE_FIELDS)]);
+    this.#deviceFields = this.#deviceMetrics.map((metric) => metric.field);
+    this.#deviceKeys = this.#scopes.map((scope) => deviceKeys(scope, this.#deviceMetrics));
     const leafScopes = new Map<Device, string>();
     for (const leaf of this.leafDevices) leafScopes.set(leaf, this.#scopes[this.allDevices.indexOf(leaf)] ?? deviceScope(leaf));
     this.#leafScopes = leafScopes;
@@ -436,7 +449,7 @@ export class ResourceMetricCollector extends EventEmitter<CollectorEvents> {
       const scope = this.#scopes[i] as string;
       const snapshot = this.#guard(scope, () => device.asSnapshot());
       if (snapshot !== undefined) devices.push(snapshot);
-      addDeviceValues(values, keys, snapshot ?? null);
+      addDeviceValues(values, keys, this.#deviceMetrics, snapshot ?? null);
     });
     const snapshots = this.#guard('processes', () => failsafeSnapshots(processes.map((p) => p.process))) ?? [];
     snapshots.forEach((snapshot, i) => {
@@ -511,8 +524,8 @@ export class ResourceMetricCollector extends EventEmitter<CollectorEvents> {
     this.#guard('host', () => addHostValues(values));
     for (let i = 0; i < this.allDevices.length; i += 1) {
       const device = this.allDevices[i] as Device;
-      const reading = this.#guard(this.#scopes[i] as string, () => readDevice(device));
-      addDeviceValues(values, this.#deviceKeys[i] as readonly string[], reading ?? null);
+      const reading = this.#guard(this.#scopes[i] as string, () => device.read(this.#deviceFields));
+      addDeviceValues(values, this.#deviceKeys[i] as readonly string[], this.#deviceMetrics, reading ?? null);
     }
     this.#guard('processes', () => {
       const hostCache = new Map<number, HostReading>();

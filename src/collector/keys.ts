@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Device, DeviceSnapshot } from '../core/index.js';
+import { DEVICE_FIELDS, InvalidInputError, NA, type Device, type DeviceField, type DeviceFieldKey, type DeviceSnapshot, type FieldUnit } from '../core/index.js';
 
 /** Bytes in a MiB. */
 export const MiB = 1024 * 1024;
@@ -22,32 +22,69 @@ export const HOST_METRICS = {
   loadAverage15: 'host/load_average (%) (15 min)',
 } as const;
 
-/** The device values the collector records (a subset of {@link DeviceSnapshot}). */
-export type DeviceReading = Pick<
-  DeviceSnapshot,
-  | 'memoryUsed'
-  | 'memoryFree'
-  | 'memoryTotal'
-  | 'memoryPercent'
-  | 'gpuUtilization'
-  | 'memoryUtilization'
-  | 'fanSpeed'
-  | 'temperature'
-  | 'powerUsage'
->;
+/**
+ * The device fields the collector records unless told otherwise: nvitop's, in nvitop's order
+ * (`memory_used (MiB)`, …, `power_usage (W)`).
+ */
+export const DEFAULT_DEVICE_FIELDS = [
+  'memoryUsed',
+  'memoryFree',
+  'memoryTotal',
+  'memoryPercent',
+  'gpuUtilization',
+  'memoryUtilization',
+  'fanSpeed',
+  'temperature',
+  'powerUsage',
+] as const satisfies readonly DeviceFieldKey[];
 
-/** `[field, metric name, divisor]` for every device metric, in nvitop's order. */
-export const DEVICE_METRICS: ReadonlyArray<readonly [keyof DeviceReading, string, number]> = [
-  ['memoryUsed', 'memory_used (MiB)', MiB],
-  ['memoryFree', 'memory_free (MiB)', MiB],
-  ['memoryTotal', 'memory_total (MiB)', MiB],
-  ['memoryPercent', 'memory_percent (%)', 1],
-  ['gpuUtilization', 'gpu_utilization (%)', 1],
-  ['memoryUtilization', 'memory_utilization (%)', 1],
-  ['fanSpeed', 'fan_speed (%)', 1],
-  ['temperature', 'temperature (C)', 1],
-  ['powerUsage', 'power_usage (W)', 1000],
-];
+/** How each unit of the field table is recorded: the label in the metric name and the divisor. */
+const RECORDED_UNITS: Readonly<Record<Exclude<FieldUnit, null | 'ms'>, readonly [label: string, divisor: number]>> = {
+  bytes: ['MiB', MiB],
+  percent: ['%', 1],
+  MHz: ['MHz', 1],
+  mW: ['W', 1000],
+  celsius: ['C', 1],
+  'KiB/s': ['MiB/s', 1024],
+  count: ['', 1],
+};
+
+/** A device field the collector records: its key, its metric name and the divisor of its value. */
+export interface DeviceMetric {
+  /** The device field. */
+  readonly field: DeviceFieldKey;
+  /** The metric name after the device scope (`'memory_used (MiB)'`). */
+  readonly name: string;
+  /** What the field's value is divided by (NVML's unit to the recorded one). */
+  readonly divisor: number;
+}
+
+const snakeCase = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * The metrics of device fields: `<snake_case key> (<unit>)`, the unit from the field table
+ * (bytes as MiB, milliwatts as W, KiB/s as MiB/s).
+ *
+ * @throws {@link InvalidInputError} for a name that is not a device field, or a field that is not
+ *   a number with a unit (text, records, indices).
+ * @example
+ * ```ts
+ * deviceMetrics(['encoderUtilization']); // [{ field: 'encoderUtilization', name: 'encoder_utilization (%)', divisor: 1 }]
+ * ```
+ */
+export function deviceMetrics(fields: readonly string[]): DeviceMetric[] {
+  return fields.map((field) => {
+    const spec = Object.hasOwn(DEVICE_FIELDS, field) ? (DEVICE_FIELDS[field as DeviceFieldKey] as DeviceField) : undefined;
+    // A number: a unit, and NA (not a record of NA values) when not read.
+    const numeric = spec !== undefined && spec.group !== 'identity' && spec.na === NA && spec.unit !== null && spec.unit !== 'ms';
+    const unit = numeric ? RECORDED_UNITS[spec.unit as Exclude<FieldUnit, null | 'ms'>] : undefined;
+    if (unit === undefined) {
+      throw new InvalidInputError('device field', field, 'a numeric device field with a unit, e.g. gpuUtilization, memoryUsed, encoderUtilization');
+    }
+    const [label, divisor] = unit;
+    return { field: field as DeviceFieldKey, name: label === '' ? snakeCase(field) : `${snakeCase(field)} (${label})`, divisor };
+  });
+}
 
 /** The process values the collector records (host and GPU facts of one GPU process). */
 export interface ProcessReading {

@@ -9,21 +9,13 @@ import {
   GpuProcess,
   host,
   isNA,
-  type Device,
+  type DeviceFieldKey,
   type DeviceSnapshot,
   type GpuProcessSnapshot,
   type HostProcess,
   type Maybe,
 } from '../core/index.js';
-import {
-  DEVICE_METRICS,
-  GiB,
-  HOST_METRICS,
-  PROCESS_METRICS,
-  deviceScope,
-  type DeviceReading,
-  type ProcessReading,
-} from './keys.js';
+import { GiB, HOST_METRICS, PROCESS_METRICS, deviceScope, type DeviceMetric, type ProcessReading } from './keys.js';
 
 const num = (value: Maybe<number>): number => (isNA(value) ? Number.NaN : value);
 
@@ -64,31 +56,24 @@ export function addHostValues(into: Map<string, number>): void {
   into.set(HOST_METRICS.loadAverage15, load[2]);
 }
 
-/** Reads the recorded device values in one `oneshot()`. */
-export function readDevice(device: Device): DeviceReading {
-  return device.oneshot(() => ({
-    memoryUsed: device.memoryUsed(),
-    memoryFree: device.memoryFree(),
-    memoryTotal: device.memoryTotal(),
-    memoryPercent: device.memoryPercent(),
-    gpuUtilization: device.gpuUtilization(),
-    memoryUtilization: device.memoryUtilization(),
-    fanSpeed: device.fanSpeed(),
-    temperature: device.temperature(),
-    powerUsage: device.powerUsage(),
-  }));
+/** The metric names of a device scope, in `metrics` order. */
+export function deviceKeys(scope: string, metrics: readonly DeviceMetric[]): string[] {
+  return metrics.map(({ name }) => `${scope}/${name}`);
 }
 
-/** The metric names of a device scope, in {@link DEVICE_METRICS} order. */
-export function deviceKeys(scope: string): string[] {
-  return DEVICE_METRICS.map(([, name]) => `${scope}/${name}`);
-}
-
-/** Adds a device's values under precomputed `keys` (see {@link deviceKeys}); `null`: all NaN. */
-export function addDeviceValues(into: Map<string, number>, keys: readonly string[], reading: DeviceReading | null): void {
-  for (let i = 0; i < DEVICE_METRICS.length; i += 1) {
-    const [field, , divisor] = DEVICE_METRICS[i] as (typeof DEVICE_METRICS)[number];
-    into.set(keys[i] as string, reading === null ? Number.NaN : num(reading[field]) / divisor);
+/**
+ * Adds a device's values under precomputed `keys` (see {@link deviceKeys}) from a reading of its
+ * fields (`device.read(...)` or a full snapshot); `null`: all NaN.
+ */
+export function addDeviceValues(
+  into: Map<string, number>,
+  keys: readonly string[],
+  metrics: readonly DeviceMetric[],
+  reading: Partial<Record<DeviceFieldKey, unknown>> | null,
+): void {
+  for (let i = 0; i < metrics.length; i += 1) {
+    const { field, divisor } = metrics[i] as DeviceMetric;
+    into.set(keys[i] as string, reading === null ? Number.NaN : num(reading[field] as Maybe<number>) / divisor);
   }
 }
 

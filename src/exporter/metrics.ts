@@ -9,7 +9,19 @@
  *
  * @module
  */
-import { MiB, isNA, type ClockInfos, type Maybe, type SwapMemoryInfo, type ThroughputInfo, type VirtualMemoryInfo, type host } from '../core/index.js';
+import {
+  DEVICE_FIELDS,
+  MiB,
+  isNA,
+  type DeviceFieldKey,
+  type DeviceSnapshot,
+  type FieldUnit,
+  type Maybe,
+  type SwapMemoryInfo,
+  type ThroughputInfo,
+  type VirtualMemoryInfo,
+  type host,
+} from '../core/index.js';
 
 type NetIoCounters = host.NetIoCounters;
 type DiskIoCounters = host.DiskIoCounters;
@@ -84,7 +96,6 @@ export const PROCESS_INFO = { name: 'process_info_info', help: 'Process informat
 export const ALLOCATION_INFO = { name: 'gpu_allocation_info', help: 'GPU allocated to a Kubernetes container (kubelet pod-resources).' } as const;
 
 const mib = (bytes: Maybe<number>): Maybe<number> => (isNA(bytes) ? bytes : bytes / MiB);
-const per1000 = (milli: Maybe<number>): Maybe<number> => (isNA(milli) ? milli : milli / 1000);
 const per1024 = (kib: Maybe<number>): Maybe<number> => (isNA(kib) ? kib : kib / 1024);
 
 /** Host facts read once per collection, the source of `HOST_GAUGES`. */
@@ -142,62 +153,91 @@ export const DISK_USAGE_GAUGES: readonly GaugeSpec<DiskUsage>[] = [
   { name: 'host_disk_usage_percent', unit: 'Percentage', help: 'Host disk usage percent (%).', read: (u) => u.percent },
 ];
 
-/** The device facts one collection reads (raw units: bytes, mW, KiB/s), source of `DEVICE_GAUGES`. */
-export interface DeviceFacts {
-  /** GPU utilization in percent. */
-  readonly gpuUtilization: Maybe<number>;
-  /** Memory bandwidth utilization in percent. */
-  readonly memoryUtilization: Maybe<number>;
-  /** Encoder utilization in percent. */
-  readonly encoderUtilization: Maybe<number>;
-  /** Decoder utilization in percent. */
-  readonly decoderUtilization: Maybe<number>;
-  /** Total memory in bytes. */
-  readonly memoryTotal: Maybe<number>;
-  /** Used memory in bytes. */
-  readonly memoryUsed: Maybe<number>;
-  /** Free memory in bytes. */
-  readonly memoryFree: Maybe<number>;
-  /** Used memory in percent. */
-  readonly memoryPercent: Maybe<number>;
-  /** Current clocks in MHz. */
-  readonly clocks: ClockInfos;
-  /** Power draw in mW. */
-  readonly powerUsage: Maybe<number>;
-  /** Power limit in mW. */
-  readonly powerLimit: Maybe<number>;
-  /** Temperature in Celsius. */
-  readonly temperature: Maybe<number>;
-  /** Fan speed in percent. */
-  readonly fanSpeed: Maybe<number>;
-  /** PCIe throughput in KiB/s. */
-  readonly pcie: ThroughputInfo;
+/** How each unit of the device field table is exported: the name's unit suffix and the divisor. */
+const EXPORTED_UNITS: Readonly<Partial<Record<NonNullable<FieldUnit>, readonly [MetricUnit, number]>>> = {
+  bytes: ['MiB', MiB],
+  percent: ['Percentage', 1],
+  MHz: ['MHz', 1],
+  mW: ['W', 1000],
+  celsius: ['C', 1],
+  'KiB/s': ['MiBps', 1024],
+};
+
+/** A per-device gauge of a device field: the field it reads (unit and scaling from the field table). */
+export interface DeviceGaugeSpec<F extends DeviceFieldKey = DeviceFieldKey> extends GaugeSpec<DeviceFacts> {
+  /** The device field read. */
+  readonly field: F;
+}
+
+/**
+ * A gauge of device field `field`, named `<name>_<unit>` with the unit of the field table (bytes
+ * as MiB, milliwatts as W, KiB/s as MiBps); `pick` takes one number from a record field
+ * (`clockInfos`).
+ */
+function fieldGauge<F extends DeviceFieldKey>(
+  field: F,
+  name: string,
+  help: string,
+  pick: (value: DeviceSnapshot[F]) => Maybe<number> = (value) => value as Maybe<number>,
+): DeviceGaugeSpec<F> {
+  const unit = DEVICE_FIELDS[field].unit;
+  const exported = unit === null ? undefined : EXPORTED_UNITS[unit];
+  if (exported === undefined) throw new Error(`internal: device field ${field} has no exported unit`);
+  const [suffix, divisor] = exported;
+  return {
+    field,
+    name,
+    unit: suffix,
+    help,
+    read: (facts) => {
+      const value = pick((facts as unknown as Pick<DeviceSnapshot, F>)[field]);
+      return isNA(value) || divisor === 1 ? value : value / divisor;
+    },
+  };
+}
+
+/** Per-device gauges of device fields, labelled by {@link DEVICE_LABELS}, in nvitop-exporter's order. */
+export const DEVICE_FIELD_GAUGES = [
+  fieldGauge('gpuUtilization', 'gpu_utilization', 'GPU utilization (%).'),
+  fieldGauge('memoryUtilization', 'gpu_memory_utilization', 'GPU memory utilization (%).'),
+  fieldGauge('encoderUtilization', 'gpu_encoder_utilization', 'GPU encoder utilization (%).'),
+  fieldGauge('decoderUtilization', 'gpu_decoder_utilization', 'GPU decoder utilization (%).'),
+  fieldGauge('memoryTotal', 'gpu_memory_total', 'GPU memory total (MiB).'),
+  fieldGauge('memoryUsed', 'gpu_memory_used', 'GPU memory used (MiB).'),
+  fieldGauge('memoryFree', 'gpu_memory_free', 'GPU memory free (MiB).'),
+  fieldGauge('memoryPercent', 'gpu_memory_percent', 'GPU memory percent (%).'),
+  fieldGauge('smClock', 'gpu_clock_sm', 'GPU SM clock (MHz).'),
+  fieldGauge('memoryClock', 'gpu_clock_memory', 'GPU memory clock (MHz).'),
+  fieldGauge('clockInfos', 'gpu_clock_graphics', 'GPU graphics clock (MHz).', (clocks) => clocks.graphics),
+  fieldGauge('clockInfos', 'gpu_clock_video', 'GPU video clock (MHz).', (clocks) => clocks.video),
+  fieldGauge('powerUsage', 'gpu_power_usage', 'GPU power usage (W).'),
+  fieldGauge('powerLimit', 'gpu_power_limit', 'GPU power limit (W).'),
+  fieldGauge('temperature', 'gpu_temperature', 'GPU temperature (C).'),
+  fieldGauge('fanSpeed', 'gpu_fan_speed', 'GPU fan speed (%).'),
+  fieldGauge('pcieTxThroughput', 'gpu_pcie_tx_throughput', 'GPU PCIe transmit throughput (MiB/s).'),
+  fieldGauge('pcieRxThroughput', 'gpu_pcie_rx_throughput', 'GPU PCIe receive throughput (MiB/s).'),
+] as const;
+
+/** The device fields the exporter reads: those its gauges name, each once. */
+export type ExportedDeviceField = (typeof DEVICE_FIELD_GAUGES)[number]['field'];
+
+/** The device fields the exporter reads, each once (one constant list: `device.read()` prepares it once). */
+export const EXPORTED_DEVICE_FIELDS: readonly ExportedDeviceField[] = [...new Set(DEVICE_FIELD_GAUGES.map((gauge) => gauge.field))];
+
+/**
+ * The device facts one collection reads (raw units: bytes, mW, KiB/s), source of
+ * `DEVICE_GAUGES`: the exported device fields and the NVLink throughput.
+ */
+export interface DeviceFacts extends Pick<DeviceSnapshot, ExportedDeviceField> {
   /** NVLink throughput summed over links, KiB/s. */
   readonly nvlinkTotal: ThroughputInfo;
   /** NVLink throughput averaged over links, KiB/s. */
   readonly nvlinkMean: ThroughputInfo;
 }
 
-/** Per-device gauges, labelled by {@link DEVICE_LABELS}. */
+/** Per-device gauges, labelled by {@link DEVICE_LABELS}: the device fields', then NVLink's. */
 export const DEVICE_GAUGES: readonly GaugeSpec<DeviceFacts>[] = [
-  { name: 'gpu_utilization', unit: 'Percentage', help: 'GPU utilization (%).', read: (d) => d.gpuUtilization },
-  { name: 'gpu_memory_utilization', unit: 'Percentage', help: 'GPU memory utilization (%).', read: (d) => d.memoryUtilization },
-  { name: 'gpu_encoder_utilization', unit: 'Percentage', help: 'GPU encoder utilization (%).', read: (d) => d.encoderUtilization },
-  { name: 'gpu_decoder_utilization', unit: 'Percentage', help: 'GPU decoder utilization (%).', read: (d) => d.decoderUtilization },
-  { name: 'gpu_memory_total', unit: 'MiB', help: 'GPU memory total (MiB).', read: (d) => mib(d.memoryTotal) },
-  { name: 'gpu_memory_used', unit: 'MiB', help: 'GPU memory used (MiB).', read: (d) => mib(d.memoryUsed) },
-  { name: 'gpu_memory_free', unit: 'MiB', help: 'GPU memory free (MiB).', read: (d) => mib(d.memoryFree) },
-  { name: 'gpu_memory_percent', unit: 'Percentage', help: 'GPU memory percent (%).', read: (d) => d.memoryPercent },
-  { name: 'gpu_clock_sm', unit: 'MHz', help: 'GPU SM clock (MHz).', read: (d) => d.clocks.sm },
-  { name: 'gpu_clock_memory', unit: 'MHz', help: 'GPU memory clock (MHz).', read: (d) => d.clocks.memory },
-  { name: 'gpu_clock_graphics', unit: 'MHz', help: 'GPU graphics clock (MHz).', read: (d) => d.clocks.graphics },
-  { name: 'gpu_clock_video', unit: 'MHz', help: 'GPU video clock (MHz).', read: (d) => d.clocks.video },
-  { name: 'gpu_power_usage', unit: 'W', help: 'GPU power usage (W).', read: (d) => per1000(d.powerUsage) },
-  { name: 'gpu_power_limit', unit: 'W', help: 'GPU power limit (W).', read: (d) => per1000(d.powerLimit) },
-  { name: 'gpu_temperature', unit: 'C', help: 'GPU temperature (C).', read: (d) => d.temperature },
-  { name: 'gpu_fan_speed', unit: 'Percentage', help: 'GPU fan speed (%).', read: (d) => d.fanSpeed },
-  { name: 'gpu_pcie_tx_throughput', unit: 'MiBps', help: 'GPU PCIe transmit throughput (MiB/s).', read: (d) => per1024(d.pcie.tx) },
-  { name: 'gpu_pcie_rx_throughput', unit: 'MiBps', help: 'GPU PCIe receive throughput (MiB/s).', read: (d) => per1024(d.pcie.rx) },
+  ...DEVICE_FIELD_GAUGES,
   { name: 'gpu_nvlink_total_tx_throughput', unit: 'MiBps', help: 'GPU total NVLink transmit throughput (MiB/s).', read: (d) => per1024(d.nvlinkTotal.tx) },
   { name: 'gpu_nvlink_total_rx_throughput', unit: 'MiBps', help: 'GPU total NVLink receive throughput (MiB/s).', read: (d) => per1024(d.nvlinkTotal.rx) },
   { name: 'gpu_nvlink_mean_tx_throughput', unit: 'MiBps', help: 'GPU mean NVLink transmit throughput (MiB/s).', read: (d) => per1024(d.nvlinkMean.tx) },

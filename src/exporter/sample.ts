@@ -17,7 +17,7 @@ import {
   type KubeletPodResources,
   type ProcessContainer,
 } from '../core/index.js';
-import type { DeviceFacts, HostFacts, LinkFacts, ProcessFacts } from './metrics.js';
+import { EXPORTED_DEVICE_FIELDS, type DeviceFacts, type HostFacts, type LinkFacts, type ProcessFacts } from './metrics.js';
 
 /** The label values that identify a device. */
 export interface DeviceLabels {
@@ -121,32 +121,12 @@ function dcgmLabels(device: Device): DeviceSample['dcgm'] {
 }
 
 function readDevice(device: Device): Omit<DeviceSample, 'processes' | 'allocations' | 'dcgm'> & { readonly gpuProcesses: GpuProcessType[] } {
-  return device.oneshot(() => {
-    const memory = device.memoryInfo();
-    return {
-      labels: { index: device.displayIndex, devicename: String(device.name()), uuid: String(device.uuid()) },
-      facts: {
-        gpuUtilization: device.gpuUtilization(),
-        memoryUtilization: device.memoryUtilization(),
-        encoderUtilization: device.encoderUtilization(),
-        decoderUtilization: device.decoderUtilization(),
-        memoryTotal: memory.total,
-        memoryUsed: memory.used,
-        memoryFree: memory.free,
-        memoryPercent: device.memoryPercent(),
-        clocks: device.clockInfos(),
-        powerUsage: device.powerUsage(),
-        powerLimit: device.powerLimit(),
-        temperature: device.temperature(),
-        fanSpeed: device.fanSpeed(),
-        pcie: device.pcieThroughput(),
-        nvlinkTotal: device.nvlinkTotalThroughput(),
-        nvlinkMean: device.nvlinkMeanThroughput(),
-      },
-      links: device.nvlinkThroughput(),
-      gpuProcesses: [...device.processes().values()],
-    };
-  });
+  return device.oneshot(() => ({
+    labels: { index: device.displayIndex, devicename: String(device.name()), uuid: String(device.uuid()) },
+    facts: { ...device.read(EXPORTED_DEVICE_FIELDS), nvlinkTotal: device.nvlinkTotalThroughput(), nvlinkMean: device.nvlinkMeanThroughput() },
+    links: device.nvlinkThroughput(),
+    gpuProcesses: [...device.processes().values()],
+  }));
 }
 
 /** The exported facts of one process, from its snapshot. */

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Maybe } from '../core/index.js';
+import type { DeviceFieldKey, DeviceSnapshot, Maybe } from '../core/index.js';
 
 /** NVML index of a selected device: a number, or `[parent, mig]` for a MIG device. */
 export type DeviceIndex = number | readonly [number, number];
@@ -20,6 +20,29 @@ export interface CandidateProcess {
 }
 
 /**
+ * The device fields selection looks at (a candidate has these, read with `device.read()`).
+ *
+ * @example
+ * ```ts
+ * const figures = device.read(SELECTION_FIELDS);
+ * ```
+ */
+export const SELECTION_FIELDS = [
+  'index',
+  'physicalIndex',
+  'isMigDevice',
+  'uuid',
+  'memoryTotal',
+  'memoryFree',
+  'memoryUsed',
+  'gpuUtilization',
+  'memoryUtilization',
+] as const satisfies readonly DeviceFieldKey[];
+
+/** A device field selection looks at. */
+export type SelectionField = (typeof SELECTION_FIELDS)[number];
+
+/**
  * One selectable (leaf) device: a GPU without MIG, or a MIG device.
  *
  * @example
@@ -31,25 +54,7 @@ export interface CandidateProcess {
  * };
  * ```
  */
-export interface SelectionCandidate {
-  /** NVML index (`[parent, mig]` for a MIG device). */
-  readonly index: DeviceIndex;
-  /** Index of the physical GPU (the parent's for a MIG device). */
-  readonly physicalIndex: number;
-  /** Whether this is a MIG device. */
-  readonly isMigDevice: boolean;
-  /** `GPU-…`/`MIG-…` UUID. */
-  readonly uuid: Maybe<string>;
-  /** Total memory in bytes. */
-  readonly memoryTotal: Maybe<number>;
-  /** Free memory in bytes. */
-  readonly memoryFree: Maybe<number>;
-  /** Used memory in bytes. */
-  readonly memoryUsed: Maybe<number>;
-  /** GPU (SM) utilization in percent. */
-  readonly gpuUtilization: Maybe<number>;
-  /** Memory bandwidth utilization in percent. */
-  readonly memoryUtilization: Maybe<number>;
+export interface SelectionCandidate extends Pick<DeviceSnapshot, SelectionField> {
   /** The device's processes; only read when `freeAccounts` is given. */
   readonly processes?: readonly CandidateProcess[];
   /** True when another live process holds this device's lock (see the `lock` option). */

@@ -7,7 +7,7 @@
  * @module
  */
 import { GpuProcess, isNA, type Device } from '../core/index.js';
-import type { CandidateProcess, DeviceIndex, SelectionCandidate } from './candidate.js';
+import { SELECTION_FIELDS, type CandidateProcess, type SelectionCandidate } from './candidate.js';
 import { describeLockHolder, deviceLockHolders } from './lock/index.js';
 
 /** A candidate backed by a live device. */
@@ -22,10 +22,6 @@ export interface GatherOptions {
   readonly processes?: boolean;
   /** Check each device's lock in this folder (`undefined`: do not check). */
   readonly lockDir?: string | undefined;
-}
-
-function copyIndex(index: number | readonly [number, number]): DeviceIndex {
-  return typeof index === 'number' ? index : ([index[0], index[1]] as const);
 }
 
 function processesOf(device: Device): CandidateProcess[] {
@@ -48,22 +44,14 @@ export function gatherCandidates(devices: Iterable<Device>, options: GatherOptio
     for (const leaf of device.toLeafDevices()) {
       candidates.push(
         leaf.oneshot(() => {
-          const memory = leaf.memoryInfo();
-          const uuid = leaf.uuid();
+          const figures = leaf.read(SELECTION_FIELDS);
+          const uuid = figures.uuid;
           const holders = options.lockDir === undefined || isNA(uuid) ? [] : deviceLockHolders(uuid, { dir: options.lockDir });
           const locked = options.lockDir === undefined ? undefined : isNA(uuid) || holders.length > 0;
           const holder = holders[0];
           return {
             device: leaf,
-            index: copyIndex(leaf.index),
-            physicalIndex: leaf.physicalIndex,
-            isMigDevice: leaf.isMigDevice(),
-            uuid,
-            memoryTotal: memory.total,
-            memoryFree: memory.free,
-            memoryUsed: memory.used,
-            gpuUtilization: leaf.gpuUtilization(),
-            memoryUtilization: leaf.memoryUtilization(),
+            ...figures,
             ...(options.processes === true ? { processes: processesOf(leaf) } : {}),
             ...(locked === undefined ? {} : { locked }),
             ...(holder === undefined ? {} : { lockedBy: describeLockHolder(holder) }),

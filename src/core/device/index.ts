@@ -7,5 +7,6 @@ export { Device, PhysicalDevice, MigDevice, CudaDevice, CudaMigDevice, parseCuda
 export { nvmlQuery } from './nvml-query.js';
 export { normalizeBusId } from './lookup.js';
 export type { GpuProcessMap } from './processes.js';
-export type { SnapshotGroup, SnapshotOptions } from './snapshot-options.js';
+export type { SnapshotGroup, SnapshotOptions } from './fields.js';
 export { invalidateCudaVisibleDevicesCache, type NvmlIndex } from './cuda-visible-devices.js';
+export { DEVICE_FIELDS, type DeviceField, type DeviceFieldKey, type FieldContext, type FieldUnit } from './fields.js';

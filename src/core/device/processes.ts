@@ -10,6 +10,9 @@ import { GpuProcess } from '../process/gpu-process.js';
 import type { Device } from './device.js';
 import { nvmlQuery } from './nvml-query.js';
 
+/** Per-process utilization is asked for the samples of the last second (µs). */
+const SAMPLE_WINDOW_US = 1_000_000;
+
 /** Processes of a device, keyed by PID. */
 export type GpuProcessMap = Map<number, GpuProcess>;
 
@@ -52,7 +55,7 @@ export function collectProcesses(device: Device): GpuProcessMap {
     (processes.get(pid) as GpuProcess).setType(types.has('C') && types.has('G') ? 'C+G' : types.has('C') ? 'C' : 'G');
   }
   if (processes.size > 0) {
-    const samples = nvmlQuery(() => N.deviceGetProcessUtilization(handle, device.processUtilizationSince()));
+    const samples = nvmlQuery(() => N.deviceGetProcessUtilization(handle, Date.now() * 1000 - SAMPLE_WINDOW_US));
     const sampled = new Set<number>();
     if (!isNA(samples)) {
       for (const sample of [...samples].sort((a, b) => a.timeStamp - b.timeStamp)) {

@@ -1,0 +1,307 @@
+/**
+ * The device field table: every field of a {@link DeviceSnapshot}, with the group of queries it
+ * belongs to, its unit and how to read it. The snapshot type, `device.asSnapshot()` and the
+ * cheap projection `device.read(keys)` are all derived from this one table; the collector, the
+ * exporter, selection and the command line name the fields they need and read only those.
+ *
+ * Adding a field is one entry here (plus its NVML wrapper in `core/nvml` when it needs a new
+ * call); HACKING.md walks through an example.
+ *
+ * @module
+ */
+import * as N from '../nvml/index.js';
+import { InvalidInputError } from '../errors.js';
+import { NA, type Maybe, type NotApplicable } from '../na.js';
+import type {
+  Bar1MemoryInfo,
+  ClockSpeedInfos,
+  DeviceKind,
+  MemoryInfo,
+  ThroughputInfo,
+  UtilizationRates,
+} from '../snapshot-types.js';
+import type { DeviceQueries } from './device-queries.js';
+import { NA_CLOCKS } from './values.js';
+
+/**
+ * The unit of a numeric field, as NVML reports it: `'bytes'`, `'percent'`, `'MHz'`, `'mW'`,
+ * `'celsius'`, `'KiB/s'`, `'count'` or `'ms'` (milliseconds since the Unix epoch); `null` for
+ * text, flags, indices and records.
+ */
+export type FieldUnit = 'bytes' | 'percent' | 'MHz' | 'mW' | 'celsius' | 'KiB/s' | 'count' | 'ms' | null;
+
+/** What a field's reader gets: the device and its memoised NVML queries. */
+export interface FieldContext {
+  /** The device. */
+  readonly device: DeviceQueries;
+  /**
+   * An NVML query of the device: cached under `key` like the device's own queries (within
+   * `oneshot()`, and for `permanent` facts for good), NA when NVML fails or the GPU is lost.
+   */
+  query<T>(key: string, fn: (handle: N.NvmlDeviceHandle) => T, permanent?: boolean): Maybe<T>;
+  /** The MIG device index within its parent (NA for a GPU). */
+  migIndex(): Maybe<number>;
+  /** The CUDA ordinal (NA for devices not numbered by CUDA). */
+  cudaIndex(): Maybe<number>;
+  /** The MIG GPU instance id (NA for a GPU). */
+  gpuInstanceId(): Maybe<number>;
+  /** The MIG compute instance id (NA for a GPU). */
+  computeInstanceId(): Maybe<number>;
+}
+
+/** One row of the table. */
+export interface DeviceField<T = unknown, G extends string = string> {
+  /** The group of queries (`asSnapshot({ include })` leaves whole groups out). */
+  readonly group: G;
+  /** The unit of the value (of each number in a record), or null. */
+  readonly unit: FieldUnit;
+  /** Reads the value (inside the device's `oneshot()`). */
+  readonly read: (context: FieldContext) => T;
+  /** The value when the field is not read (its group left out). */
+  readonly na: T;
+}
+
+/** `na` may be left out (it is NA) only for fields whose type has NA. */
+type NaOption<T> = NotApplicable extends T ? { readonly na?: T } : { readonly na: T };
+
+function field<T, G extends string>(group: G, unit: FieldUnit, read: (context: FieldContext) => T, options: NaOption<T>): DeviceField<T, G>;
+function field<T, G extends string>(group: G, unit: FieldUnit, read: (context: FieldContext) => T, options: { readonly na?: T } = {}): DeviceField<T, G> {
+  return { group, unit, read, na: (options.na ?? NA) as T };
+}
+
+/** Identity fields: always read (they cost no NVML call, or one cached for good). */
+function identity<T>(read: (context: FieldContext) => T, unit: FieldUnit = null): DeviceField<T, 'identity'> {
+  return { group: 'identity', unit, read, na: undefined as unknown as T };
+}
+
+const NA_MEMORY: MemoryInfo = Object.freeze({ total: NA, free: NA, used: NA, reserved: NA });
+const NA_BAR1: Bar1MemoryInfo = Object.freeze({ total: NA, free: NA, used: NA });
+const NA_UTILIZATION: UtilizationRates = Object.freeze({ gpu: NA, memory: NA, encoder: NA, decoder: NA });
+const NA_THROUGHPUT: ThroughputInfo = Object.freeze({ tx: NA, rx: NA });
+const NA_SPEEDS: ClockSpeedInfos = Object.freeze({ current: NA_CLOCKS, max: NA_CLOCKS });
+const NA_PAIR = 'N/A / N/A';
+
+const copyIndex = (index: number | readonly [number, number]): number | readonly [number, number] =>
+  typeof index === 'number' ? index : ([index[0], index[1]] as const);
+
+/**
+ * The fields, in snapshot order.
+ *
+ * @example
+ * ```ts
+ * DEVICE_FIELDS.memoryUsed.unit;  // 'bytes'
+ * DEVICE_FIELDS.fanSpeed.group;   // 'sensors'
+ * ```
+ */
+export const DEVICE_FIELDS = {
+  /** The kind of device. */
+  kind: identity((c): DeviceKind => c.device.kind),
+  /** NVML index: a number for a physical GPU, `[parent, mig]` for a MIG device. */
+  index: identity((c) => copyIndex(c.device.index)),
+  /** The index of the physical GPU (the parent's for a MIG device). */
+  physicalIndex: identity((c) => c.device.physicalIndex),
+  /** The MIG device's index within its parent; NA for a physical GPU. */
+  migIndex: identity((c) => c.migIndex()),
+  /** The CUDA ordinal for CUDA devices; NA otherwise. */
+  cudaIndex: identity((c) => c.cudaIndex()),
+  /** `'3'` for a physical GPU, `'3:1'` for a MIG device. */
+  displayIndex: identity((c) => c.device.displayIndex),
+  /** Whether this is a MIG device. */
+  isMigDevice: identity((c) => c.device.isMigDevice()),
+  /** Product name (`'ERROR: GPU is Lost'` when the handle could not be obtained). */
+  name: identity((c) => c.device.name()),
+  /** `GPU-…` or `MIG-…` UUID. */
+  uuid: identity((c) => c.device.uuid()),
+  /** PCI bus id `00000000:01:00.0`. */
+  busId: identity((c) => c.device.busId()),
+  /** Board serial number. */
+  serial: field('serial', null, (c) => c.device.serial(), {}),
+  /** Memory information in bytes. */
+  memoryInfo: field('memory', 'bytes', (c) => c.device.memoryInfo(), { na: NA_MEMORY }),
+  /** Total memory in bytes. */
+  memoryTotal: field('memory', 'bytes', (c) => c.device.memoryTotal(), {}),
+  /** Used memory in bytes. */
+  memoryUsed: field('memory', 'bytes', (c) => c.device.memoryUsed(), {}),
+  /** Free memory in bytes. */
+  memoryFree: field('memory', 'bytes', (c) => c.device.memoryFree(), {}),
+  /** Total memory, human (`'81920MiB'`). */
+  memoryTotalHuman: field('memory', null, (c) => c.device.memoryTotalHuman(), {}),
+  /** Used memory, human. */
+  memoryUsedHuman: field('memory', null, (c) => c.device.memoryUsedHuman(), {}),
+  /** Free memory, human. */
+  memoryFreeHuman: field('memory', null, (c) => c.device.memoryFreeHuman(), {}),
+  /** Used / total in percent, one decimal. */
+  memoryPercent: field('memory', 'percent', (c) => c.device.memoryPercent(), {}),
+  /** `'used / total'` human string. */
+  memoryUsage: field('memory', null, (c) => c.device.memoryUsage(), { na: NA_PAIR }),
+  /** BAR1 memory in bytes. */
+  bar1MemoryInfo: field('bar1', 'bytes', (c) => c.device.bar1MemoryInfo(), { na: NA_BAR1 }),
+  /** Used BAR1 memory, human. */
+  bar1MemoryUsedHuman: field('bar1', null, (c) => c.device.bar1MemoryUsedHuman(), {}),
+  /** Used / total BAR1 memory in percent, one decimal. */
+  bar1MemoryPercent: field('bar1', 'percent', (c) => c.device.bar1MemoryPercent(), {}),
+  /** Utilization rates in percent. */
+  utilizationRates: field('utilization', 'percent', (c) => c.device.utilizationRates(), { na: NA_UTILIZATION }),
+  /** GPU (SM activity) utilization in percent. */
+  gpuUtilization: field('utilization', 'percent', (c) => c.device.gpuUtilization(), {}),
+  /** Memory bandwidth utilization in percent. */
+  memoryUtilization: field('utilization', 'percent', (c) => c.device.memoryUtilization(), {}),
+  /** Encoder utilization in percent. */
+  encoderUtilization: field('encoderDecoder', 'percent', (c) => c.device.encoderUtilization(), {}),
+  /** Decoder utilization in percent. */
+  decoderUtilization: field('encoderDecoder', 'percent', (c) => c.device.decoderUtilization(), {}),
+  /** Current clocks in MHz. */
+  clockInfos: field('clocks', 'MHz', (c) => c.device.clockInfos(), { na: NA_CLOCKS }),
+  /** Maximum clocks in MHz. */
+  maxClockInfos: field('maxClocks', 'MHz', (c) => c.device.maxClockInfos(), { na: NA_CLOCKS }),
+  /** Current and maximum clocks. */
+  clockSpeedInfos: field('clocks', 'MHz', (c) => c.device.clockSpeedInfos(), { na: NA_SPEEDS }),
+  /** Current SM clock in MHz. */
+  smClock: field('clocks', 'MHz', (c) => c.device.smClock(), {}),
+  /** Current memory clock in MHz. */
+  memoryClock: field('clocks', 'MHz', (c) => c.device.memoryClock(), {}),
+  /** Fan speed in percent of the maximum (may exceed 100). */
+  fanSpeed: field('sensors', 'percent', (c) => c.device.fanSpeed(), {}),
+  /** GPU temperature in Celsius. */
+  temperature: field('sensors', 'celsius', (c) => c.device.temperature(), {}),
+  /** Power draw in milliwatts. */
+  powerUsage: field('sensors', 'mW', (c) => c.device.powerUsage(), {}),
+  /** Power management limit in milliwatts. */
+  powerLimit: field('sensors', 'mW', (c) => c.device.powerLimit(), {}),
+  /** `'66W / 250W'`. */
+  powerStatus: field('sensors', null, (c) => c.device.powerStatus(), { na: NA_PAIR }),
+  /** PCIe throughput in KiB/s. */
+  pcieThroughput: field('pcie', 'KiB/s', (c) => c.device.pcieThroughput(), { na: NA_THROUGHPUT }),
+  /** PCIe TX throughput in KiB/s. */
+  pcieTxThroughput: field('pcie', 'KiB/s', (c) => c.device.pcieTxThroughput(), {}),
+  /** PCIe RX throughput in KiB/s. */
+  pcieRxThroughput: field('pcie', 'KiB/s', (c) => c.device.pcieRxThroughput(), {}),
+  /** PCIe TX throughput, human (`'1000KiB/s'`). */
+  pcieTxThroughputHuman: field('pcie', null, (c) => c.device.pcieTxThroughputHuman(), {}),
+  /** PCIe RX throughput, human. */
+  pcieRxThroughputHuman: field('pcie', null, (c) => c.device.pcieRxThroughputHuman(), {}),
+  /** `'Enabled'`/`'Disabled'`: a display is initialised on the GPU. */
+  displayActive: field('modes', null, (c) => c.device.displayActive(), {}),
+  /** `'Enabled'`/`'Disabled'`: a monitor is connected. */
+  displayMode: field('displayMode', null, (c) => c.device.displayMode(), {}),
+  /** Windows driver model: `'WDDM'`, `'WDM'` (TCC) or `'MCDM'`. */
+  currentDriverModel: field('driverModel', null, (c) => c.device.currentDriverModel(), {}),
+  /** `'Enabled'`/`'Disabled'`. */
+  persistenceMode: field('modes', null, (c) => c.device.persistenceMode(), {}),
+  /** `'P0'` … `'P15'`. */
+  performanceState: field('modes', null, (c) => c.device.performanceState(), {}),
+  /** Volatile uncorrected ECC error count. */
+  totalVolatileUncorrectedEccErrors: field('modes', 'count', (c) => c.device.totalVolatileUncorrectedEccErrors(), {}),
+  /** `'Default'`, `'Exclusive Thread'`, `'Prohibited'` or `'Exclusive Process'`. */
+  computeMode: field('modes', null, (c) => c.device.computeMode(), {}),
+  /** CUDA compute capability `[major, minor]`. */
+  cudaComputeCapability: field('computeCapability', null, (c) => c.device.cudaComputeCapability(), {}),
+  /** `'Enabled'`/`'Disabled'` (NA for MIG devices and GPUs without MIG). */
+  migMode: field('mig', null, (c) => c.device.migMode(), {}),
+  /** GPU instance id of a MIG device; NA otherwise. */
+  gpuInstanceId: identity((c) => c.gpuInstanceId()),
+  /** Compute instance id of a MIG device; NA otherwise. */
+  computeInstanceId: identity((c) => c.computeInstanceId()),
+  /** Milliseconds since the Unix epoch when the snapshot was taken. */
+  timestamp: identity(() => Date.now(), 'ms'),
+};
+
+/** The table's type. */
+type Fields = typeof DEVICE_FIELDS;
+
+/**
+ * The name of a device field: a key of {@link DeviceSnapshot}, what `device.read(keys)` takes.
+ *
+ * @useDeclaredType
+ */
+export type DeviceFieldKey = keyof Fields;
+
+/**
+ * The groups of fields `Device.asSnapshot()` can leave out (all are read by default), as the
+ * device field table assigns them: `memory`, `bar1`, `utilization`, `encoderDecoder`, `clocks`,
+ * `maxClocks`, `sensors` (fan, temperature, power), `pcie`, `modes` (display, persistence,
+ * performance state, ECC, compute mode), `displayMode`, `driverModel`, `computeCapability`,
+ * `serial`, `mig`. The identity fields (kind, indices, name, UUID, bus id, MIG instance ids,
+ * timestamp) are always read.
+ *
+ * @useDeclaredType
+ */
+export type SnapshotGroup = Exclude<Fields[DeviceFieldKey]['group'], 'identity'>;
+
+/**
+ * Everything about one device at one moment (nvitop's `PhysicalDeviceSnapshot` and
+ * `MigDeviceSnapshot`, with camelCase keys): one property per entry of the device field table.
+ *
+ * @interface
+ */
+export type DeviceSnapshot = { readonly [K in keyof typeof DEVICE_FIELDS]: ReturnType<(typeof DEVICE_FIELDS)[K]['read']> };
+
+const ALL_KEYS = Object.keys(DEVICE_FIELDS) as DeviceFieldKey[];
+const ALWAYS = new Set<DeviceFieldKey>(ALL_KEYS.filter((key) => DEVICE_FIELDS[key].group === 'identity'));
+
+type Reader = (context: FieldContext) => Record<string, unknown>;
+
+/** Readers prepared per key list (callers pass constant arrays, so each is prepared once). */
+const readers = new WeakMap<readonly string[], Reader>();
+
+function compile(keys: readonly DeviceFieldKey[]): Reader {
+  for (const key of keys) {
+    if (!Object.hasOwn(DEVICE_FIELDS, key)) throw new InvalidInputError('device field', key, `one of ${ALL_KEYS.join(', ')}`);
+  }
+  const reads = keys.map((key) => DEVICE_FIELDS[key].read as (context: FieldContext) => unknown);
+  return (context) => {
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < keys.length; i += 1) out[keys[i] as string] = (reads[i] as (context: FieldContext) => unknown)(context);
+    return out;
+  };
+}
+
+/**
+ * The named fields of a device (call inside its `oneshot()`).
+ *
+ * @throws {@link InvalidInputError} for a key that is not a field.
+ */
+export function readFields<K extends DeviceFieldKey>(context: FieldContext, keys: readonly K[]): Pick<DeviceSnapshot, K> {
+  let reader = readers.get(keys);
+  if (reader === undefined) {
+    reader = compile(keys);
+    readers.set(keys, reader);
+  }
+  return reader(context) as Pick<DeviceSnapshot, K>;
+}
+
+/**
+ * Options of `Device.asSnapshot()`: every field is read, less the groups `include` leaves out,
+ * and only the `fields` named if any; the others are NA.
+ *
+ * @example
+ * ```ts
+ * device.asSnapshot({ include: { pcie: false } });
+ * device.asSnapshot({ fields: ['memoryUsed', 'gpuUtilization'] });
+ * ```
+ */
+export interface SnapshotOptions {
+  /** Set a group to `false` to leave its fields out (they are NA). */
+  readonly include?: Partial<Record<SnapshotGroup, boolean>>;
+  /** Read only these fields (and the identity ones); the others are NA. */
+  readonly fields?: readonly DeviceFieldKey[];
+}
+
+/**
+ * A full snapshot of a device (call inside its `oneshot()`): the fields the selection keeps are
+ * read, the others hold their NA value.
+ *
+ * @throws {@link InvalidInputError} for a field name that is not a field.
+ */
+export function snapshotOf(context: FieldContext, selection: SnapshotOptions = {}): DeviceSnapshot {
+  const { include, fields } = selection;
+  const named = fields === undefined ? null : new Set<string>(fields);
+  if (named !== null) for (const key of named) if (!Object.hasOwn(DEVICE_FIELDS, key)) throw new InvalidInputError('device field', key, `one of ${ALL_KEYS.join(', ')}`);
+  const out: Record<string, unknown> = {};
+  for (const key of ALL_KEYS) {
+    const field = DEVICE_FIELDS[key] as DeviceField<unknown>;
+    const wanted = ALWAYS.has(key) || ((include?.[field.group as SnapshotGroup] ?? true) && (named === null || named.has(key)));
+    out[key] = wanted ? field.read(context) : field.na;
+  }
+  return out as DeviceSnapshot;
+}
