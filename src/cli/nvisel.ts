@@ -4,5 +4,11 @@
  * @module
  */
 import { runNvisel } from './nvisel/main.js';
+import { unexpectedErrorText } from './unexpected-error.js';
 
-process.exitCode = await runNvisel(process.argv.slice(2));
+try {
+  process.exitCode = await runNvisel(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`nvisel: ${unexpectedErrorText(error)}\n`);
+  process.exitCode = 1;
+}

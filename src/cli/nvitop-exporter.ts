@@ -22,6 +22,7 @@ import { registerProcessMetrics } from '../exporter/process-metrics.js';
 import { exportableDevices } from '../exporter/sample.js';
 import { startMetricsServer, type MetricsServer } from '../exporter/server.js';
 import { loadTlsSettings, TlsConfigError, type HttpsSettings } from '../exporter/tls.js';
+import { unexpectedErrorText } from './unexpected-error.js';
 
 const useColor = process.stderr.isTTY === true && process.env['NO_COLOR'] === undefined;
 const CODES = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35 } as const;
@@ -196,7 +197,7 @@ async function main(argv: readonly string[]): Promise<number> {
       host: options.bindAddress,
       port: options.port,
       ...(tls === undefined ? {} : { tls }),
-      onError: (error) => cprint(`ERROR: Failed to collect metrics: ${(error as Error)?.stack ?? String(error)}`),
+      onError: (error) => cprint(`ERROR: Failed to collect metrics: ${unexpectedErrorText(error)}`),
     });
   } catch (error) {
     listenError(error as NodeJS.ErrnoException, tls === undefined ? 'http' : 'https', options);
@@ -226,7 +227,7 @@ async function main(argv: readonly string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    cprint(`ERROR: ${(error as Error)?.stack ?? String(error)}`);
+    cprint(`ERROR: ${unexpectedErrorText(error)}`);
     process.exit(1);
   },
 );

@@ -17,6 +17,7 @@ import { UsageError, helpText, isStream, parseNvitopArgs, resolveMonitorMode, us
 import { colorMessage, shouldColor, toText } from './ansi.js';
 import { DEFAULT_CSV_FIELDS } from './stream/csv-fields.js';
 import { packageVersion } from './version.js';
+import { debugEnabled, unexpectedErrorText } from './unexpected-error.js';
 import type { RenderOptions, StatusData } from './render/types.js';
 
 /**
@@ -70,9 +71,6 @@ export function invalidIndicesMessage(indices: readonly number[]): string | null
   return `ERROR: Invalid device indices: [${indices.join(', ')}].`;
 }
 
-function debugEnabled(env: NodeJS.ProcessEnv): boolean {
-  return (env.LOGLEVEL ?? '').trim().toUpperCase() === 'DEBUG';
-}
 
 /** `sh` whose parent is `watch`: nvitop's hint to use the monitor instead. */
 async function underWatch(): Promise<boolean> {
@@ -258,7 +256,7 @@ main({ argv: process.argv.slice(2), env: process.env, stdout: process.stdout, st
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`nvitop: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(`nvitop: ${unexpectedErrorText(error)}\n`);
     process.exitCode = 1;
   },
 );

@@ -16,6 +16,7 @@ import { resolveMonitorOptions, type MonitorOptions } from './options.js';
 import { Painter } from './painter.js';
 import { Terminal } from './terminal.js';
 import { buildProcessTree } from './tree.js';
+import { unexpectedErrorText } from '../unexpected-error.js';
 
 export type { MonitorMode, MonitorOptions } from './options.js';
 
@@ -167,8 +168,7 @@ export async function runMonitor(options: MonitorOptions = {}): Promise<number> 
       process.off('exit', onExit);
       terminal.restore();
       if (error !== undefined) {
-        const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-        process.stderr.write(`nvitop: ${text}\n`);
+        process.stderr.write(`nvitop: ${unexpectedErrorText(error)}\n`);
       }
       resolve(code);
     }
