@@ -72,14 +72,18 @@ export {
 } from './core/device/index.js';
 export { GpuProcess, type GpuProcessSnapshotOptions } from './core/process/gpu-process.js';
 export {
+  DEFAULT_POD_RESOURCES_SOCKET,
   KubeletPodResources,
   kubeletPodResources,
   parseProcCgroup,
   type CgroupMembership,
+  type ContainerDevices,
+  type ContainerResources,
   type ContainerRuntime,
   type GpuAllocation,
   type KubeletPodResourcesOptions,
   type PodQosClass,
+  type PodResources,
   type PodResourcesState,
   type PodResourcesStatus,
   type ProcessContainer,

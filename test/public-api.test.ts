@@ -35,7 +35,7 @@ describe('public API', () => {
   it('src/index.ts exports exactly these names', () => {
     expect(names.top).toEqual([
       'AccessDeniedError', 'BackgroundCollection', 'CsvLogger', 'CudaDevice', 'CudaError', 'CudaMigDevice',
-      'DEFAULT_DEVICE_FIELDS', 'Device', 'DeviceLock', 'DeviceWaitTimeoutError', 'GiB', 'GpuProcess',
+      'DEFAULT_DEVICE_FIELDS', 'DEFAULT_POD_RESOURCES_SOCKET', 'Device', 'DeviceLock', 'DeviceWaitTimeoutError', 'GiB', 'GpuProcess',
       'GpuStatsLogger', 'HostProcess', 'HostProcessError', 'INTER_STEP_KEY', 'INTRA_STEP_KEY', 'InvalidInputError',
       'JsonlLogger', 'KiB', 'KubeletPodResources', 'LockDirectoryError', 'MiB', 'MigDevice',
       'MissingDependencyError', 'MultiSink', 'NA', 'NoSuchProcessError', 'NotEnoughDevicesError', 'NvitopError',
@@ -55,7 +55,7 @@ describe('public API', () => {
       'type BackgroundOptions', 'type Bar1MemoryInfo', 'type ByteCounters', 'type CandidateProcess',
       'type CgroupMembership', 'type ClockInfos', 'type ClockSpeedInfos', 'type CollectedMetrics',
       'type CollectorClock', 'type CollectorEvents', 'type ConstraintLabels', 'type ConstraintName',
-      'type ContainerRuntime', 'type CsvLoggerOptions', 'type DamagedLibrary', 'type DeviceCandidate',
+      'type ContainerDevices', 'type ContainerResources', 'type ContainerRuntime', 'type CsvLoggerOptions', 'type DamagedLibrary', 'type DeviceCandidate',
       'type DeviceCounters', 'type DeviceFieldKey', 'type DeviceIndex', 'type DeviceKind', 'type DeviceLockOptions',
       'type DeviceSnapshot', 'type EccErrorCounts', 'type Exporter', 'type ExporterOptions', 'type GpuAllocation',
       'type GpuProcessMap', 'type GpuProcessSnapshot', 'type GpuProcessSnapshotOptions',
@@ -63,7 +63,7 @@ describe('public API', () => {
       'type JsonlLoggerOptions', 'type KubeletPodResourcesOptions', 'type LockHolder', 'type LockOptions', 'type LockOwner',
       'type LockRecord', 'type LoggedDevice', 'type Maybe', 'type MemoryInfo', 'type MetricFunction', 'type MetricSink',
       'type MetricValue', 'type Metrics', 'type MetricsServer', 'type MetricsServerOptions', 'type NotApplicable',
-      'type NvmlIndex', 'type OnCollect', 'type PodQosClass', 'type PodResourcesState', 'type PodResourcesStatus',
+      'type NvmlIndex', 'type OnCollect', 'type PodQosClass', 'type PodResources', 'type PodResourcesState', 'type PodResourcesStatus',
       'type ProcessContainer', 'type PromRegistry', 'type RankedCandidate', 'type Rejection', 'type ResourceMetricCollectorOptions',
       'type Sample', 'type ScalarWriter', 'type SelectDevicesOptions', 'type SelectFormat', 'type SelectResult',
       'type SelectionCandidate', 'type SelectionCriteria', 'type SelectionDecision', 'type SinkTarget', 'type SnapshotGroup',

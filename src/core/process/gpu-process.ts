@@ -321,7 +321,7 @@ export class GpuProcess {
 
   /**
    * Which container, Kubernetes pod or Slurm job the process runs in: its cgroup, joined with the
-   * kubelet's allocation of this device when `kubelet` is given (see {@link resolveProcessContainer}).
+   * kubelet's allocation of this device when `kubelet` is given (pod, namespace and container names).
    *
    * @throws NoSuchProcessError / AccessDeniedError when the cgroup cannot be read.
    *
