@@ -12,6 +12,7 @@ import { NvmlError, NvmlFunctionNotFoundError, NvmlLibraryNotFoundError, nvmlErr
 import { INIT, SAME_SHAPE_FAMILIES, type Family, type Variant } from './families.js';
 import { PROTOTYPES } from './symbols.js';
 import { NVML_ERROR_FUNCTION_NOT_FOUND, NVML_SUCCESS } from './return-codes.js';
+import { withLocalTypeNames } from './named-types.js';
 // Registers the struct and handle types that the prototypes name.
 import './structs.js';
 
@@ -108,7 +109,7 @@ class NvmlLibrary {
     const lib = this.load();
     let fn: NativeFunction | null;
     try {
-      fn = lib.func(prototype) as NativeFunction;
+      fn = lib.func(withLocalTypeNames(prototype)) as NativeFunction;
     } catch {
       fn = null;
     }

@@ -3,24 +3,26 @@
  * LP64, natural alignment, no packing). Hot calls pass preallocated Buffers sized with
  * `koffi.sizeof` and read fields at `koffi.offsetof`, so these declarations are the single
  * source of every layout. `EXPECTED_STRUCT_SIZES` holds the sizes the header implies; a test
- * compares them with koffi's.
+ * compares them with koffi's. The names are registered through `named-types.ts`, so that a second
+ * copy of the package in the same process reuses them (or, with another layout, gets its own).
  *
  * @module
  */
 import koffi, { type TypeObject } from 'koffi';
+import { namedHandle, namedStruct, namedUnion } from './named-types.js';
 
 /** `nvmlDevice_t`: an opaque pointer. */
-export const nvmlDevice_t = koffi.pointer('nvmlDevice_t', koffi.opaque());
+export const nvmlDevice_t = namedHandle('nvmlDevice_t');
 
 /** `nvmlMemory_t` (v1): total, free, used (used = reserved + allocated). */
-export const nvmlMemory_t = koffi.struct('nvmlMemory_t', {
+export const nvmlMemory_t = namedStruct('nvmlMemory_t', {
   total: 'unsigned long long',
   free: 'unsigned long long',
   used: 'unsigned long long',
 });
 
 /** `nvmlMemory_v2_t`: version word, total, reserved, free, used (allocated only). */
-export const nvmlMemory_v2_t = koffi.struct('nvmlMemory_v2_t', {
+export const nvmlMemory_v2_t = namedStruct('nvmlMemory_v2_t', {
   version: 'unsigned int',
   total: 'unsigned long long',
   reserved: 'unsigned long long',
@@ -29,20 +31,20 @@ export const nvmlMemory_v2_t = koffi.struct('nvmlMemory_v2_t', {
 });
 
 /** `nvmlBAR1Memory_t`. */
-export const nvmlBAR1Memory_t = koffi.struct('nvmlBAR1Memory_t', {
+export const nvmlBAR1Memory_t = namedStruct('nvmlBAR1Memory_t', {
   bar1Total: 'unsigned long long',
   bar1Free: 'unsigned long long',
   bar1Used: 'unsigned long long',
 });
 
 /** `nvmlUtilization_t`. */
-export const nvmlUtilization_t = koffi.struct('nvmlUtilization_t', {
+export const nvmlUtilization_t = namedStruct('nvmlUtilization_t', {
   gpu: 'unsigned int',
   memory: 'unsigned int',
 });
 
 /** `nvmlProcessUtilizationSample_t`. */
-export const nvmlProcessUtilizationSample_t = koffi.struct('nvmlProcessUtilizationSample_t', {
+export const nvmlProcessUtilizationSample_t = namedStruct('nvmlProcessUtilizationSample_t', {
   pid: 'unsigned int',
   timeStamp: 'unsigned long long',
   smUtil: 'unsigned int',
@@ -52,14 +54,14 @@ export const nvmlProcessUtilizationSample_t = koffi.struct('nvmlProcessUtilizati
 });
 
 /** `nvmlTemperature_v1_t` (R570+). */
-export const nvmlTemperature_v1_t = koffi.struct('nvmlTemperature_v1_t', {
+export const nvmlTemperature_v1_t = namedStruct('nvmlTemperature_v1_t', {
   version: 'unsigned int',
   sensorType: 'int',
   temperature: 'int',
 });
 
 /** `nvmlPciInfo_t` (the layout `nvmlDeviceGetPciInfo_v3` writes). */
-export const nvmlPciInfo_t = koffi.struct('nvmlPciInfo_t', {
+export const nvmlPciInfo_t = namedStruct('nvmlPciInfo_t', {
   busIdLegacy: koffi.array('char', 16, 'Array'),
   domain: 'unsigned int',
   bus: 'unsigned int',
@@ -70,13 +72,13 @@ export const nvmlPciInfo_t = koffi.struct('nvmlPciInfo_t', {
 });
 
 /** `nvmlProcessInfo_v1_t` (base `nvmlDeviceGet*RunningProcesses`). */
-export const nvmlProcessInfo_v1_t = koffi.struct('nvmlProcessInfo_v1_t', {
+export const nvmlProcessInfo_v1_t = namedStruct('nvmlProcessInfo_v1_t', {
   pid: 'unsigned int',
   usedGpuMemory: 'unsigned long long',
 });
 
 /** `nvmlProcessInfo_v2_t` (= `nvmlProcessInfo_t`; `_v2` and `_v3` calls). */
-export const nvmlProcessInfo_v2_t = koffi.struct('nvmlProcessInfo_v2_t', {
+export const nvmlProcessInfo_v2_t = namedStruct('nvmlProcessInfo_v2_t', {
   pid: 'unsigned int',
   usedGpuMemory: 'unsigned long long',
   gpuInstanceId: 'unsigned int',
@@ -84,7 +86,7 @@ export const nvmlProcessInfo_v2_t = koffi.struct('nvmlProcessInfo_v2_t', {
 });
 
 /** `nvmlProcessDetail_v1_t`: the 32-byte entry R535-era `_v3` calls write. */
-export const nvmlProcessDetail_v1_t = koffi.struct('nvmlProcessDetail_v1_t', {
+export const nvmlProcessDetail_v1_t = namedStruct('nvmlProcessDetail_v1_t', {
   pid: 'unsigned int',
   usedGpuMemory: 'unsigned long long',
   gpuInstanceId: 'unsigned int',
@@ -93,7 +95,7 @@ export const nvmlProcessDetail_v1_t = koffi.struct('nvmlProcessDetail_v1_t', {
 });
 
 /** `nvmlValue_t`: the 8-byte union of a field value. */
-export const nvmlValue_t = koffi.union('nvmlValue_t', {
+export const nvmlValue_t = namedUnion('nvmlValue_t', {
   dVal: 'double',
   uiVal: 'unsigned int',
   ulVal: 'unsigned long',
@@ -104,7 +106,7 @@ export const nvmlValue_t = koffi.union('nvmlValue_t', {
 });
 
 /** `nvmlFieldValue_t`. */
-export const nvmlFieldValue_t = koffi.struct('nvmlFieldValue_t', {
+export const nvmlFieldValue_t = namedStruct('nvmlFieldValue_t', {
   fieldId: 'unsigned int',
   scopeId: 'unsigned int',
   timestamp: 'long long',
@@ -115,7 +117,7 @@ export const nvmlFieldValue_t = koffi.struct('nvmlFieldValue_t', {
 });
 
 /** `nvmlConfComputeMemSizeInfo_t` (probe only). */
-export const nvmlConfComputeMemSizeInfo_t = koffi.struct('nvmlConfComputeMemSizeInfo_t', {
+export const nvmlConfComputeMemSizeInfo_t = namedStruct('nvmlConfComputeMemSizeInfo_t', {
   protectedMemSizeKib: 'unsigned long long',
   unprotectedMemSizeKib: 'unsigned long long',
 });
