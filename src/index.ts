@@ -118,6 +118,7 @@ export {
   takeSnapshots,
   systemClock,
   deviceScope,
+  containerScope,
   DEFAULT_DEVICE_FIELDS,
   type BackgroundOptions,
   type CollectedMetrics,

@@ -45,7 +45,7 @@ describe('public API', () => {
       'NvmlUninitializedError', 'NvmlUnknownError', 'PhysicalDevice', 'PiB', 'ResourceMetricCollector', 'StateError',
       'SummaryWriter', 'TiB', 'TlsConfigError', 'UnknownOptionError', 'ZombieProcessError', 'addScalarDict',
       'boolify', 'bytes2human', 'checkLockOwner', 'collectInBackground', 'compareNaLast', 'compareRanked',
-      'createExporter', 'createSink', 'decideDevices', 'describeLockHolder', 'deviceLockHolder', 'deviceLockHolders',
+      'containerScope', 'createExporter', 'createSink', 'decideDevices', 'describeLockHolder', 'deviceLockHolder', 'deviceLockHolders',
       'deviceScope', 'ensureLockDirectory', 'explainShortfall', 'exportableDevices', 'exportedMetricNames',
       'formatMaybe', 'heldDeviceLocks', 'host', 'human2bytes', 'invalidateCudaVisibleDevicesCache', 'isMetricSink',
       'isNA', 'isNvitopError', 'kubeletPodResources', 'loadTlsSettings', 'lockDirectory',

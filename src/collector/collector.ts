@@ -11,7 +11,10 @@ import { EventEmitter } from 'node:events';
 import {
   Device,
   InvalidInputError,
+  KubeletPodResources,
   StateError,
+  isNA,
+  kubeletPodResources,
   type DeviceFieldKey,
   type DeviceSnapshot,
   type GpuProcess,
@@ -21,8 +24,9 @@ import { MetricBuffer, type CollectedMetrics, type Sample } from './buffer.js';
 import { systemClock, type CollectorClock } from './clock.js';
 import { DescendantFilter } from './descendants.js';
 import { expandDevices } from './devices.js';
-import { DEFAULT_DEVICE_FIELDS, deviceMetrics, deviceScope, type DeviceMetric } from './keys.js';
+import { DEFAULT_DEVICE_FIELDS, containerScope, deviceMetrics, deviceScope, type DeviceMetric } from './keys.js';
 import {
+  ContainerTotals,
   addDeviceValues,
   addHostValues,
   addProcessValues,
@@ -69,6 +73,18 @@ export interface ResourceMetricCollectorOptions {
    * `gpu:0/encoder_utilization (%)`.
    */
   readonly deviceFields?: readonly DeviceFieldKey[];
+  /**
+   * Also record the GPU metrics of each container, Kubernetes pod or Slurm job that holds recorded
+   * processes (off by default: no cgroup read, no kubelet call): the sums over its processes per
+   * device, `container:<namespace>/<pod>/<container>/<device scope>/gpu_memory (MiB)` and
+   * `gpu_memory_percent (%)`, `gpu_memory_utilization (%)`, `gpu_sm_utilization (%)` (see
+   * {@link containerScope} for containers the kubelet does not name). `true` joins the cgroups
+   * with the shared {@link kubeletPodResources} (cached, never waited for; `await
+   * kubeletPodResources().fetch()` first to have names in the first sample); a
+   * {@link KubeletPodResources} uses that one. Only processes the collector records are counted:
+   * `rootPids: [1]` for every container on the machine.
+   */
+  readonly containers?: boolean | KubeletPodResources;
 }
 
 /**
@@ -110,6 +126,7 @@ const COLLECTOR_RULES = {
   rootPids: is.iterable,
   interval: is.number({ above: 0, unit: 'seconds' }),
   deviceFields: is.iterable,
+  containers: is.anyOf(is.boolean, is.instance(KubeletPodResources, 'a KubeletPodResources')),
   clock: is.custom('an object with monotonic() and epoch() methods', (v) => {
     const clock = v as Partial<CollectorClock> | null;
     return typeof clock === 'object' && clock !== null && typeof clock.monotonic === 'function' && typeof clock.epoch === 'function';
@@ -187,6 +204,8 @@ export class ResourceMetricCollector extends EventEmitter<CollectorEvents> {
   readonly #deviceFields: readonly DeviceFieldKey[];
   readonly #deviceKeys: readonly (readonly string[])[];
   readonly #leafScopes: ReadonlyMap<Device, string>;
+  /** The kubelet that names containers, or false when containers are not recorded. */
+  readonly #containers: false | KubeletPodResources;
   readonly #root: Frame = { buffer: null };
   #als: AsyncLocalStorage<Frame> | undefined;
   #contexts = 0;
@@ -229,6 +248,7 @@ export class ResourceMetricCollector extends EventEmitter<CollectorEvents> {
     const leafScopes = new Map<Device, string>();
     for (const leaf of this.leafDevices) leafScopes.set(leaf, this.#scopes[this.allDevices.indexOf(leaf)] ?? deviceScope(leaf));
     this.#leafScopes = leafScopes;
+    this.#containers = options.containers === true ? kubeletPodResources() : (options.containers ?? false);
   }
 
   // ------------------------------------------------------------------------------ tags
@@ -451,11 +471,16 @@ export class ResourceMetricCollector extends EventEmitter<CollectorEvents> {
       if (snapshot !== undefined) devices.push(snapshot);
       addDeviceValues(values, keys, this.#deviceMetrics, snapshot ?? null);
     });
-    const snapshots = this.#guard('processes', () => failsafeSnapshots(processes.map((p) => p.process))) ?? [];
+    const snapshots = this.#guard('processes', () => failsafeSnapshots(processes.map((p) => p.process), this.#containers)) ?? [];
+    const containers = this.#containers === false ? null : new ContainerTotals();
     snapshots.forEach((snapshot, i) => {
       const scope = (processes[i] as ScopedProcess).scope;
-      addProcessValues(values, snapshot.pid, scope, processReadingFromSnapshot(snapshot));
+      const reading = processReadingFromSnapshot(snapshot);
+      addProcessValues(values, snapshot.pid, scope, reading);
+      const container = containers === null || isNA(snapshot.container) ? null : containerScope(snapshot.container);
+      if (container !== null) containers?.add(container, scope, reading);
     });
+    containers?.addTo(values);
     this.#record({ time, epoch, values });
     return { devices, gpuProcesses: snapshots };
   }
@@ -529,7 +554,19 @@ export class ResourceMetricCollector extends EventEmitter<CollectorEvents> {
     }
     this.#guard('processes', () => {
       const hostCache = new Map<number, HostReading>();
-      for (const { process, scope } of processes) addProcessValues(values, process.pid, scope, readProcess(process, hostCache));
+      const kubelet = this.#containers;
+      if (kubelet === false) {
+        for (const { process, scope } of processes) addProcessValues(values, process.pid, scope, readProcess(process, hostCache));
+        return;
+      }
+      const containers = new ContainerTotals();
+      for (const { process, scope } of processes) {
+        const reading = readProcess(process, hostCache);
+        addProcessValues(values, process.pid, scope, reading);
+        const container = this.#containerOf(process, kubelet);
+        if (container !== null) containers.add(container, scope, reading);
+      }
+      containers.addTo(values);
     });
     const sample: Sample = { time, epoch, values };
     this.#record(sample);
@@ -566,6 +603,15 @@ export class ResourceMetricCollector extends EventEmitter<CollectorEvents> {
       });
     }
     return this.#guard('processes', () => this.#filter.filter(listed)) ?? [];
+  }
+
+  /** The container scope of a process, or null (outside any, or its cgroup cannot be read). */
+  #containerOf(process: GpuProcess, kubelet: KubeletPodResources): string | null {
+    try {
+      return containerScope(process.container(kubelet));
+    } catch {
+      return null; // gone, or its cgroup unreadable: its own keys say NaN already
+    }
   }
 
   #record(sample: Sample): void {

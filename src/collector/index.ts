@@ -10,5 +10,5 @@ export { collectInBackground } from './collect-in-background.js';
 export { BackgroundCollection, type BackgroundOptions, type OnCollect } from './background.js';
 export { RunningStatistics } from './statistics.js';
 export { systemClock, type CollectorClock } from './clock.js';
-export { DEFAULT_DEVICE_FIELDS, deviceScope } from './keys.js';
+export { DEFAULT_DEVICE_FIELDS, containerScope, deviceScope } from './keys.js';
 export type { CollectedMetrics, Sample } from './buffer.js';

@@ -4,7 +4,18 @@
  *
  * @module
  */
-import { DEVICE_FIELDS, InvalidInputError, NA, type Device, type DeviceField, type DeviceFieldKey, type DeviceSnapshot, type FieldUnit } from '../core/index.js';
+import {
+  DEVICE_FIELDS,
+  InvalidInputError,
+  NA,
+  isNA,
+  type Device,
+  type DeviceField,
+  type DeviceFieldKey,
+  type DeviceSnapshot,
+  type FieldUnit,
+  type ProcessContainer,
+} from '../core/index.js';
 
 /** Bytes in a MiB. */
 export const MiB = 1024 * 1024;
@@ -120,6 +131,40 @@ export const PROCESS_METRICS: ReadonlyArray<readonly [keyof ProcessReading, 'hos
   ['gpuMemoryUtilization', null, 'gpu_memory_utilization (%)', 1],
   ['gpuSmUtilization', null, 'gpu_sm_utilization (%)', 1],
 ];
+
+/**
+ * `[field, metric name, divisor]` of the GPU metrics recorded per container (the option
+ * `containers`): the sums over the container's processes on one device, named as a process's.
+ */
+export const CONTAINER_METRICS: ReadonlyArray<readonly [keyof ProcessReading, string, number]> = [
+  ['gpuMemory', 'gpu_memory (MiB)', MiB],
+  ['gpuMemoryPercent', 'gpu_memory_percent (%)', 1],
+  ['gpuMemoryUtilization', 'gpu_memory_utilization (%)', 1],
+  ['gpuSmUtilization', 'gpu_sm_utilization (%)', 1],
+];
+
+/**
+ * The scope of a process's container in metric keys, or null for a process outside any container,
+ * pod or Slurm job: `container:<namespace>/<pod>/<container>` when the kubelet named it, else
+ * `container:pod:<pod uid>/<container id, 12 digits>` (`container:pod:<pod uid>` without an id),
+ * `container:<runtime>:<container id, 12 digits>` (`container:docker:3726184226f5`), or
+ * `container:slurm:<job id>`.
+ *
+ * @example
+ * ```ts
+ * containerScope(gpuProcess.container(kubeletPodResources())); // 'container:ml/train-0/trainer'
+ * ```
+ */
+export function containerScope(container: ProcessContainer): string | null {
+  if (!isNA(container.podName) && !isNA(container.podNamespace) && !isNA(container.containerName)) {
+    return `container:${container.podNamespace}/${container.podName}/${container.containerName}`;
+  }
+  const shortId = isNA(container.id) ? null : container.id.slice(0, 12);
+  if (!isNA(container.podUid)) return `container:pod:${container.podUid}${shortId === null ? '' : `/${shortId}`}`;
+  if (shortId !== null) return `container:${isNA(container.runtime) ? 'container' : container.runtime}:${shortId}`;
+  if (!isNA(container.slurmJobId)) return `container:slurm:${container.slurmJobId}`;
+  return null;
+}
 
 /** The one process metric reported by its maximum only (nvitop renames `…/max` to the bare key). */
 export const RUNNING_TIME_KEY_SUFFIX = 'host/running_time (min)';

@@ -13,9 +13,10 @@ import {
   type DeviceSnapshot,
   type GpuProcessSnapshot,
   type HostProcess,
+  type KubeletPodResources,
   type Maybe,
 } from '../core/index.js';
-import { GiB, HOST_METRICS, PROCESS_METRICS, deviceScope, type DeviceMetric, type ProcessReading } from './keys.js';
+import { CONTAINER_METRICS, GiB, HOST_METRICS, PROCESS_METRICS, deviceScope, type DeviceMetric, type ProcessReading } from './keys.js';
 
 const num = (value: Maybe<number>): number => (isNA(value) ? Number.NaN : value);
 
@@ -139,12 +140,37 @@ export function addProcessValues(into: Map<string, number>, pid: number, scope: 
   }
 }
 
+/** Sums of GPU process values per container and device (the collector's `containers` keys). */
+export class ContainerTotals {
+  /** `<container scope>/<device scope>/<metric>` → [sum of the real values, how many]. */
+  readonly #sums = new Map<string, [number, number]>();
+
+  /** Adds a process's GPU values to its container's sums on the device of `deviceScope`. */
+  add(containerScope: string, deviceScope: string, reading: ProcessReading): void {
+    for (const [field, name, divisor] of CONTAINER_METRICS) {
+      const key = `${containerScope}/${deviceScope}/${name}`;
+      let sum = this.#sums.get(key);
+      if (sum === undefined) this.#sums.set(key, (sum = [0, 0]));
+      const value = reading[field];
+      if (!Number.isNaN(value)) {
+        sum[0] += value / divisor;
+        sum[1] += 1;
+      }
+    }
+  }
+
+  /** Writes the sums into a sample (`NaN` where none of the container's processes had a value). */
+  addTo(into: Map<string, number>): void {
+    for (const [key, [sum, count]] of this.#sums) into.set(key, count === 0 ? Number.NaN : sum);
+  }
+}
+
 /** The scope of a device snapshot (same rule as for a device). */
 export function snapshotScope(snapshot: DeviceSnapshot): string {
   return deviceScope(snapshot);
 }
 
 /** Snapshots of processes without throwing for processes that are gone. */
-export function failsafeSnapshots(processes: readonly GpuProcess[]): GpuProcessSnapshot[] {
-  return GpuProcess.takeSnapshots(processes, { failsafe: true });
+export function failsafeSnapshots(processes: readonly GpuProcess[], containers: false | KubeletPodResources = false): GpuProcessSnapshot[] {
+  return GpuProcess.takeSnapshots(processes, { failsafe: true, containers });
 }
