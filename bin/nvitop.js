@@ -1,2 +1,7 @@
 #!/usr/bin/env node
-import '../dist/bin/nvitop.js';
+'use strict';
+// The nvitop command: runs its CommonJS bundle, dist/bin/nvitop.cjs, with a compile cache (see
+// src/cli/bin-loader.cts). This folder is CommonJS (bin/package.json): no ES module loader at start-up.
+const { runBundle } = require('../dist/bin/load.cjs');
+
+runBundle('nvitop');

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Turns what tsc compiled into dist/ into what the package ships (package.json "files"):
-//  - dist/bin: the three command-line entry points, one ES module each plus shared chunks (the
-//    monitor is a lazily loaded chunk), so that start-up loads a few files instead of ~150
-//    modules (on a small VM each module costs about half a millisecond to load). prom-client is
-//    bundled in (it is only an optional peer dependency of the library), with its licence and
-//    those of its own dependencies in dist/bin/THIRD-PARTY-NOTICES.txt;
+//  - dist/bin/<name>.cjs: the three command-line programs, one CommonJS file each, everything but
+//    koffi (a native addon) bundled in: prom-client (only an optional peer dependency of the
+//    library) and the pure-JavaScript dependencies, with their licences in
+//    dist/bin/THIRD-PARTY-NOTICES.txt. CommonJS because Node compiles a CommonJS file lazily and
+//    loads it without the ES module loader's per-module resolution and linking: `nvitop -1` took
+//    ~1/3 less CPU time than as ES module chunks (issue 15). The bins in bin/ (CommonJS too) run
+//    them through dist/bin/load.cjs (src/cli/bin-loader.cts), which adds a compile cache;
 //  - dist/bundle/<entry>.js: the package's entries as ES modules (package.json "exports"
 //    "import"); dependencies and peer dependencies stay external, installed beside the package;
 //  - dist/bundle/<entry>.cjs: the "require" entries, which require() the ES module (Node >= 20.19
@@ -33,7 +35,7 @@ const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'
  */
 const PACKAGE_ENTRIES = { index: 'dist/index', opentelemetry: 'dist/opentelemetry/index' };
 
-const CLI_ENTRIES = ['dist/cli/nvitop.js', 'dist/cli/nvisel.js', 'dist/cli/nvitop-exporter.js'];
+const CLI_ENTRIES = { nvitop: 'dist/cli/nvitop.js', nvisel: 'dist/cli/nvisel.js', 'nvitop-exporter': 'dist/cli/nvitop-exporter.js' };
 
 const common = {
   absWorkingDir: root,
@@ -45,19 +47,50 @@ const common = {
   legalComments: 'none',
 };
 
-// CommonJS code bundled into an ES module calls require() for Node's built-ins.
-const requireBanner =
-  "import { createRequire as __nvitopCreateRequire } from 'node:module';\nconst require = __nvitopCreateRequire(import.meta.url);";
+/**
+ * Namespace and default imports of Node's built-in modules and of koffi, as tsc writes them
+ * (`import * as fs from 'node:fs';`, `import koffi from 'koffi';`), become plain `require()`s in
+ * the command-line bundles. esbuild turns such an import into `__toESM(require(...))`, which
+ * copies every property of the module behind a getter, once per importing file: ~20 copies of
+ * fs, path, os and koffi cost `nvitop -1` ~5 % of its start-up and their garbage. A require()
+ * gives the same object (these modules are CommonJS), shared by all.
+ */
+const plainRequires = {
+  name: 'plain-requires',
+  setup(builder) {
+    builder.onLoad({ filter: /[\\/]dist[\\/].*\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const contents = text.replace(
+        /^import (?:\* as )?([A-Za-z_$][\w$]*) from '(node:[a-z_/]+|koffi)';$/gm,
+        (_, name, specifier) => `const ${name} = require('${specifier}');`,
+      );
+      return { contents, loader: 'js' };
+    });
+  },
+};
 
+/**
+ * The command-line programs as CommonJS. The ES module sources use `import.meta.url` (to find
+ * package.json, the CUDA child program, and for createRequire): in a CommonJS file it is the
+ * file's own URL, computed once from `__filename`. Dynamic imports (the monitor) become lazily
+ * initialised parts of the same file.
+ */
 function bundleCli() {
   return build({
     ...common,
+    format: 'cjs',
     entryPoints: CLI_ENTRIES,
     outdir: path.join(root, 'dist/bin'),
-    splitting: true,
+    outExtension: { '.js': '.cjs' },
     metafile: true,
-    banner: { js: requireBanner },
-    external: Object.keys(manifest.dependencies ?? {}),
+    // Whitespace and syntax only (names stay readable): V8 scans every byte of the file before
+    // running it, and the indentation of the unminified text cost `nvitop -1` ~0.1x node -e 0.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    define: { 'import.meta.url': '__nvitopModuleUrl' },
+    banner: { js: "'use strict';\nconst __nvitopModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    external: ['koffi'],
+    plugins: [plainRequires],
   });
 }
 
@@ -167,6 +200,16 @@ function writeNotices(metafile) {
 
 for (const dir of ['dist/bin', 'dist/bundle']) rmSync(path.join(root, dir), { recursive: true, force: true });
 mkdirSync(path.join(root, 'dist/bundle'), { recursive: true });
+/** The bins' loader (a compile cache for the programs), beside them. */
+function bundleBinLoader() {
+  return build({
+    ...common,
+    format: 'cjs',
+    entryPoints: ['dist/cli/bin-loader.cjs'],
+    outfile: path.join(root, 'dist/bin/load.cjs'),
+  });
+}
+
 /** The CUDA device-order child program, beside each bundle that may spawn it. */
 function bundleChildPrograms() {
   return ['dist/bin', 'dist/bundle'].map((dir) =>
@@ -180,6 +223,6 @@ function bundleChildPrograms() {
   );
 }
 
-const [cli] = await Promise.all([bundleCli(), bundleEntries(), bundleDeclarations(), ...bundleChildPrograms()]);
+const [cli] = await Promise.all([bundleCli(), bundleEntries(), bundleDeclarations(), bundleBinLoader(), ...bundleChildPrograms()]);
 writeNotices(cli.metafile);
 writeRequireEntries();

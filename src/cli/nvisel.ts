@@ -1,14 +1,17 @@
 /**
- * Entry point of the `nvisel` command (bin/nvisel.js imports this file).
+ * Entry point of the `nvisel` command (bin/nvisel.js loads its bundle, dist/bin/nvisel.cjs).
  *
  * @module
  */
 import { runNvisel } from './nvisel/main.js';
 import { unexpectedErrorText } from './unexpected-error.js';
 
-try {
-  process.exitCode = await runNvisel(process.argv.slice(2));
-} catch (error) {
-  process.stderr.write(`nvisel: ${unexpectedErrorText(error)}\n`);
-  process.exitCode = 1;
-}
+runNvisel(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`nvisel: ${unexpectedErrorText(error)}\n`);
+    process.exitCode = 1;
+  },
+);

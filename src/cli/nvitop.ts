@@ -138,8 +138,13 @@ export async function main(cli: CliEnvironment): Promise<number> {
   }
 
   // Loaded together (the once path needs all three; the module graph resolves in parallel).
-  const marks: Array<[string, number]> = [['start', performance.now()]];
-  const mark = (label: string) => marks.push([label, performance.now()]);
+  // Wall time and CPU time (user + system) of each phase, for LOGLEVEL=DEBUG.
+  const cpuMs = (): number => {
+    const usage = process.cpuUsage();
+    return (usage.user + usage.system) / 1000;
+  };
+  const marks: Array<[string, number, number]> = [['start', performance.now(), cpuMs()]];
+  const mark = (label: string) => marks.push([label, performance.now(), cpuMs()]);
   const [core, gatherModule, once, devicePanel, notesModule] = await Promise.all([
     import('../core/index.js'),
     import('./gather.js'),
@@ -235,8 +240,12 @@ export async function main(cli: CliEnvironment): Promise<number> {
     messages.push('HINT: You are running nvitop under the watch command. Please try nvitop -m directly.');
   }
   if (debugEnabled(cli.env)) {
-    const steps = marks.slice(1).map(([label, at], i) => `${label} ${(at - (marks[i] as [string, number])[1]).toFixed(1)} ms`);
-    cli.stderr.write(`DEBUG: process start to main ${marks[0]![1].toFixed(1)} ms; ${steps.join(', ')}\n`);
+    const steps = marks.slice(1).map(([label, at, cpu], i) => {
+      const [, previousAt, previousCpu] = marks[i] as [string, number, number];
+      return `${label} ${(at - previousAt).toFixed(1)} ms (CPU ${(cpu - previousCpu).toFixed(1)} ms)`;
+    });
+    const [, startAt, startCpu] = marks[0] as [string, number, number];
+    cli.stderr.write(`DEBUG: process start to main ${startAt.toFixed(1)} ms (CPU ${startCpu.toFixed(1)} ms); ${steps.join(', ')}\n`);
   }
   for (const message of [...notes, ...messages]) cli.stderr.write(`${colorMessage(message, color)}\n`);
   return messages.length > 0 ? 1 : 0;

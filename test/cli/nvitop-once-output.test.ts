@@ -151,7 +151,7 @@ describe('modes, messages and exit codes', () => {
     const { stderr, code } = await runNvitop(['-1'], { ...env, LOGLEVEL: 'debug' });
     expect(code).toBe(0);
     expect(stderr).toContain(`DEBUG: NVML loaded from ${env.NVITOP_NVML_LIBRARY}\n`);
-    expect(stderr).toMatch(/DEBUG: process start to main [\d.]+ ms; imports [\d.]+ ms, nvml init [\d.]+ ms, gather [\d.]+ ms, render [\d.]+ ms\n/);
+    expect(stderr).toMatch(/DEBUG: process start to main [\d.]+ ms \(CPU [\d.]+ ms\); imports [\d.]+ ms \(CPU [\d.]+ ms\), nvml init [\d.]+ ms \(CPU [\d.]+ ms\), gather [\d.]+ ms \(CPU [\d.]+ ms\), render [\d.]+ ms \(CPU [\d.]+ ms\)\n/);
   });
 
   it('no flag and no terminal: once mode, exit 0', async () => {

@@ -29,16 +29,21 @@ beforeAll(() => {
   packed = packTarball();
 }, 60_000);
 
-/** Module specifiers in a bundled ES module (static, dynamic, and require()s of bundled CommonJS). */
+/**
+ * Module specifiers in a bundled module (static and dynamic imports, require()s, createRequire()
+ * calls). A specifier is matched as letters, digits and `@ . / : _ -` only: in minified code a
+ * string such as `"...from "+stack),x.warn("` must not read as one.
+ */
 function specifiers(code: string): string[] {
+  const spec = '([\\w@./:-]+)';
   const patterns = [
-    /\bfrom\s*"([^"\s]+)"/g,
-    /\bimport\s*"([^"\s]+)"/g,
-    /\bimport\(\s*"([^"\s]+)"\s*\)/g,
-    /\brequire\d*\(\s*"([^"\s]+)"\s*\)/g,
-    /import\.meta\.url\)\(\s*"([^"\s]+)"\s*\)/g,
-    /import\.meta\.url\)\.resolve\(\s*"([^"\s]+)"\s*\)/g,
-    /=\s*require\('([^']+)'\)/g, // the hand-written .cjs entries
+    new RegExp(`\\bfrom\\s*"${spec}"`, 'g'),
+    new RegExp(`\\bimport\\s*"${spec}"`, 'g'),
+    new RegExp(`\\bimport\\(\\s*"${spec}"\\s*\\)`, 'g'),
+    new RegExp(`\\brequire\\d*\\(\\s*"${spec}"\\s*\\)`, 'g'),
+    new RegExp(`(?:import\\.meta\\.url|__nvitopModuleUrl)\\)\\(\\s*"${spec}"\\s*\\)`, 'g'),
+    new RegExp(`import\\.meta\\.url\\)\\.resolve\\(\\s*"${spec}"\\s*\\)`, 'g'),
+    new RegExp(`=\\s*require\\('${spec}'\\)`, 'g'), // the hand-written .cjs entries and bins
   ];
   return patterns.flatMap((pattern) => [...code.matchAll(pattern)].map((match) => match[1]!));
 }
