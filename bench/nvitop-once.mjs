@@ -1,12 +1,13 @@
 // `nvitop -1` start-to-output time on the eight-GPU fake scenario, as a ratio to `node -e 0`
-// measured in the same run (interleaved, median of N), and the NVML calls one run makes.
+// measured in the same run (interleaved, median of N), the CPU time (user + system, mean of N:
+// a figure a busy machine disturbs far less than wall time), and the NVML calls one run makes.
 //
 //   npm run build && npm run build:fake-nvml && node bench/nvitop-once.mjs [N]
 //
 // Prints figures only; nothing here passes or fails.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,9 +21,17 @@ const env = {
 };
 delete env.COLUMNS;
 
-/** Spawns `args`; resolves with ms to the first stdout byte and ms to exit. */
+const ticks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+/** CPU ms (user + system) of this process's exited children (cutime + cstime). */
+function childrenCpuMs() {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / ticks;
+}
+
+/** Spawns `args`; resolves with ms to the first stdout byte, ms to exit and CPU ms. */
 function time(args, extraEnv = {}) {
   return new Promise((resolve, reject) => {
+    const cpu0 = childrenCpuMs();
     const start = process.hrtime.bigint();
     let first = null;
     const child = spawn(process.execPath, args, { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'ignore'] });
@@ -34,7 +43,7 @@ function time(args, extraEnv = {}) {
       const end = process.hrtime.bigint();
       if (code !== 0) reject(new Error(`${args.join(' ')} exited with ${code}`));
       const ms = (t) => Number(t - start) / 1e6;
-      resolve({ output: first === null ? ms(end) : ms(first), exit: ms(end) });
+      resolve({ output: first === null ? ms(end) : ms(first), exit: ms(end), cpu: childrenCpuMs() - cpu0 });
     });
   });
 }
@@ -55,7 +64,7 @@ const cases = {
   'core import + Device.count()': ['--input-type=module', '-e', `const c = await import(${JSON.stringify(path.join(root, 'dist', 'core', 'index.js'))}); c.Device.count(); process.stdout.write('x');`],
 };
 const extra = { 'nvitop -1 (COLUMNS=200)': { COLUMNS: '200' } };
-const results = Object.fromEntries(Object.keys(cases).map((name) => [name, { output: [], exit: [] }]));
+const results = Object.fromEntries(Object.keys(cases).map((name) => [name, { output: [], exit: [], cpu: [] }]));
 
 // Warm the file system cache once.
 for (const args of Object.values(cases)) await time(args);
@@ -64,16 +73,23 @@ for (let i = 0; i < runs; i += 1) {
     const r = await time(args, extra[name]);
     results[name].output.push(r.output);
     results[name].exit.push(r.exit);
+    results[name].cpu.push(r.cpu);
   }
 }
+const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
 
 const baseline = median(results['node -e 0'].exit);
-console.log(`nvitop -1 start-to-output, eight-GPU fake scenario, median of ${runs} interleaved runs (Node ${process.version})`);
-console.log('case                        first output   exit      ratio to node -e 0 (output / exit)');
+const baselineCpu = mean(results['node -e 0'].cpu);
+console.log(`nvitop -1 start-to-output, eight-GPU fake scenario, ${runs} interleaved runs (Node ${process.version}), load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+console.log('case                        first output   exit    (medians)  ratio to node -e 0     CPU (mean)  ratio');
 for (const [name, r] of Object.entries(results)) {
   const output = median(r.output);
   const exit = median(r.exit);
-  console.log(`${name.padEnd(26)} ${output.toFixed(1).padStart(8)} ms ${exit.toFixed(1).padStart(8)} ms   ${(output / baseline).toFixed(2)}x / ${(exit / baseline).toFixed(2)}x`);
+  const cpu = mean(r.cpu);
+  console.log(
+    `${name.padEnd(26)} ${output.toFixed(1).padStart(8)} ms ${exit.toFixed(1).padStart(8)} ms   ${(output / baseline).toFixed(2)}x / ${(exit / baseline).toFixed(2)}x` +
+      `${cpu.toFixed(1).padStart(12)} ms  ${(cpu / baselineCpu).toFixed(2)}x`,
+  );
 }
 
 // NVML calls of one run, counted by the fake library.
