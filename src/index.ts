@@ -170,6 +170,7 @@ export {
   exportedMetricNames,
   type Exporter,
   type ExporterOptions,
+  type ExpositionSource,
   type HttpsSettings,
   type MetricsServer,
   type MetricsServerOptions,

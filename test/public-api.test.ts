@@ -57,7 +57,7 @@ describe('public API', () => {
       'type CollectorClock', 'type CollectorEvents', 'type ConstraintLabels', 'type ConstraintName',
       'type ContainerDevices', 'type ContainerResources', 'type ContainerRuntime', 'type CsvLoggerOptions', 'type DamagedLibrary', 'type DeviceCandidate',
       'type DeviceCounters', 'type DeviceFieldKey', 'type DeviceIndex', 'type DeviceKind', 'type DeviceLockOptions',
-      'type DeviceSnapshot', 'type EccErrorCounts', 'type Exporter', 'type ExporterOptions', 'type GpuAllocation',
+      'type DeviceSnapshot', 'type EccErrorCounts', 'type Exporter', 'type ExporterOptions', 'type ExpositionSource', 'type GpuAllocation',
       'type GpuProcessMap', 'type GpuProcessSnapshot', 'type GpuProcessSnapshotOptions',
       'type GpuProcessType', 'type GpuSpec', 'type GpuStatsLoggerOptions', 'type HostSnapshot', 'type HttpsSettings',
       'type JsonlLoggerOptions', 'type KubeletPodResourcesOptions', 'type LockHolder', 'type LockOptions', 'type LockOwner',

@@ -15,7 +15,7 @@ import * as prom from 'prom-client';
 
 import { Device, KubeletPodResources, NvmlError, type MigDevice, type PodResourcesState } from '../core/index.js';
 import { parseExporterArguments, exporterHelp, exporterUsage, type ExporterCliOptions } from './exporter/args.js';
-import { createExporter } from '../exporter/exporter.js';
+import { createExpositionSource } from '../exporter/exporter.js';
 import { providePromClient } from '../exporter/prom.js';
 import { guessIpAddress } from '../exporter/ip-address.js';
 import { registerProcessMetrics } from '../exporter/process-metrics.js';
@@ -181,8 +181,9 @@ async function main(argv: readonly string[]): Promise<number> {
   // The kubelet's first answer (at most its 2 s deadline) comes before the first collection, so
   // the first scrape already has the allocations; later answers come in the background.
   const kubeletWatch = kubelet === undefined ? undefined : await watchKubelet(kubelet);
-  const exporter = createExporter({
-    registry,
+  // The GPU and host families are written straight from each sample (no prom-client gauges);
+  // the registry holds the exporter's own process metrics, served after them.
+  const exporter = createExpositionSource({
     devices,
     interval: options.interval,
     hostname: options.hostname,
@@ -194,6 +195,7 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     server = await startMetricsServer({
       registry,
+      source: exporter,
       host: options.bindAddress,
       port: options.port,
       ...(tls === undefined ? {} : { tls }),
@@ -206,7 +208,7 @@ async function main(argv: readonly string[]): Promise<number> {
   cprint(`INFO: Start the exporter on ${colored(options.hostname, 'magenta')} at ${colored(server.url, 'green', true)}.`);
 
   // Warm up: the first scrape then gets interval figures (CPU percent) and no first-call delays.
-  void exporter.refresh().catch(() => undefined);
+  void exporter.sample().catch(() => undefined);
 
   return new Promise<number>((resolve) => {
     const stop = () => {

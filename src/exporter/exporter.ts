@@ -9,7 +9,8 @@ import { promClient, type PromRegistry } from './prom.js';
 
 import { Device, InvalidInputError, KubeletPodResources } from '../core/index.js';
 import { checkOptions, is } from '../core/options.js';
-import { ExporterFamilies } from './families.js';
+import { ExporterFamilies, type NvitopInfo } from './families.js';
+import { ExpositionWriter } from './exposition.js';
 import { guessIpAddress } from './ip-address.js';
 import { checkExportable, collectSample, exportableDevices, type ExporterSample } from './sample.js';
 import { SingleFlight } from './single-flight.js';
@@ -40,8 +41,23 @@ export interface ExporterOptions<R extends PromRegistry = PromRegistry> {
   readonly kubernetes?: boolean | KubeletPodResources;
 }
 
+/**
+ * Families that write their own exposition text (what {@link startMetricsServer} serves before
+ * its registry's metrics, with the `source` option).
+ */
+export interface ExpositionSource {
+  /** The names of the families, in the order they are written. */
+  readonly familyNames: readonly string[];
+  /**
+   * Collects unless the last collection is younger than the interval, then resolves with the
+   * text of every family (or of the families named that it has), in the Prometheus text format:
+   * blocks separated by an empty line, ending with a newline; `''` when none is named.
+   */
+  exposition(names?: readonly string[]): Promise<string>;
+}
+
 /** A running exporter: its registry, devices and collection state. */
-export interface Exporter<R extends PromRegistry = PromRegistry> {
+export interface Exporter<R extends PromRegistry = PromRegistry> extends ExpositionSource {
   /** The registry the metrics live in. */
   readonly registry: R;
   /** The exported devices, in order. */
@@ -103,10 +119,86 @@ export function createExporter<R extends PromRegistry = PromRegistry>(options: E
   checkExportable(devices);
   const hostname = options.hostname ?? guessIpAddress();
 
-  const driverVersion = Device.driverVersion();
-  const cudaDriverVersion = Device.cudaDriverVersion();
-  const info = { deviceCount: Device.count(), driverVersion: String(driverVersion), cudaDriverVersion: String(cudaDriverVersion) };
+  const source = createExpositionSource({ devices, interval, hostname, kubernetes: options.kubernetes });
 
+  // The gauges are filled from a sample when the registry reads them (their collect hook), once
+  // per sample: a program that serves exposition() instead never pays for them.
+  let applied: ExporterSample | undefined;
+  const families: ExporterFamilies = new ExporterFamilies(
+    registry,
+    hostname,
+    source.info,
+    async () => {
+      const sample = await source.sample();
+      if (sample !== applied) {
+        families.apply(sample);
+        applied = sample;
+      }
+    },
+    source.podResources !== undefined,
+  );
+  return {
+    registry,
+    devices,
+    hostname,
+    interval,
+    get collections() {
+      return source.collections;
+    },
+    podResources: source.podResources,
+    familyNames: source.familyNames,
+    exposition: (names) => source.exposition(names),
+    refresh: () => source.sample().then(() => undefined),
+    close: () => {
+      for (const { name, gauge } of families.gauges) {
+        if (registry.getSingleMetric(name) === gauge) registry.removeSingleMetric(name);
+      }
+    },
+  };
+}
+
+/** Options of {@link createExpositionSource}: {@link ExporterOptions} without the registry. */
+export interface ExpositionSourceOptions {
+  /** The devices, checked by the caller. */
+  readonly devices: readonly Device[];
+  /** Minimum seconds between collections. */
+  readonly interval: number;
+  /** The `hostname` label value. */
+  readonly hostname: string;
+  /** As {@link ExporterOptions.kubernetes}. */
+  readonly kubernetes?: boolean | KubeletPodResources | undefined;
+}
+
+/** The collections of an exporter and the text written from them, without a registry. */
+export interface ExporterSampleSource extends ExpositionSource {
+  /** The facts of `nvitop_info`. */
+  readonly info: NvitopInfo;
+  /** The kubelet source of the workload labels (undefined without `kubernetes`). */
+  readonly podResources: KubeletPodResources | undefined;
+  /** Number of collections so far. */
+  readonly collections: number;
+  /** The latest sample, collected now when the last one is older than the interval. */
+  sample(): Promise<ExporterSample>;
+}
+
+/**
+ * The collections of nvitop-exporter (at most one per interval, shared by concurrent readers)
+ * and the exposition text written directly from each sample: what `createExporter` fills its
+ * gauges from, and what the `nvitop-exporter` command serves without registering gauges.
+ *
+ * @example
+ * ```ts
+ * const source = createExpositionSource({ devices: exportableDevices(), interval: 1, hostname: 'node-1' });
+ * const text = await source.exposition();
+ * ```
+ */
+export function createExpositionSource(options: ExpositionSourceOptions): ExporterSampleSource {
+  const { devices, interval, hostname } = options;
+  const info = {
+    deviceCount: Device.count(),
+    driverVersion: String(Device.driverVersion()),
+    cudaDriverVersion: String(Device.cudaDriverVersion()),
+  };
   const kubelet =
     options.kubernetes === undefined || options.kubernetes === false
       ? undefined
@@ -115,37 +207,22 @@ export function createExporter<R extends PromRegistry = PromRegistry>(options: E
         : options.kubernetes;
   kubelet?.current(); // starts the first fetch unless one is fresh or under way
 
-  let families: ExporterFamilies | undefined;
-  const flight = new SingleFlight<ExporterSample>(() => {
-    const sample = collectSample(devices, kubelet);
-    families?.apply(sample);
-    return sample;
-  }, interval * 1000);
-  families = new ExporterFamilies(
-    registry,
-    hostname,
-    info,
-    async () => {
-      await flight.get();
-    },
-    kubelet !== undefined,
-  );
-  const registered = families;
-
+  const flight = new SingleFlight<ExporterSample>(() => collectSample(devices, kubelet), interval * 1000);
+  const writer = new ExpositionWriter(hostname, info, kubelet !== undefined);
+  const familyNames = writer.names;
   return {
-    registry,
-    devices,
-    hostname,
-    interval,
+    info,
+    podResources: kubelet,
+    familyNames,
     get collections() {
       return flight.loads;
     },
-    podResources: kubelet,
-    refresh: () => flight.get().then(() => undefined),
-    close: () => {
-      for (const { name, gauge } of registered.gauges) {
-        if (registry.getSingleMetric(name) === gauge) registry.removeSingleMetric(name);
-      }
+    sample: () => flight.get(),
+    exposition: async (names) => {
+      const sample = await flight.get();
+      if (names === undefined) return writer.text(sample);
+      const blocks = [...new Set(names)].flatMap((name) => writer.family(sample, name) ?? []);
+      return blocks.length === 0 ? '' : `${blocks.join('\n\n')}\n`;
     },
   };
 }

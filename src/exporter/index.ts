@@ -17,7 +17,7 @@
  *
  * @module
  */
-export { createExporter, type Exporter, type ExporterOptions } from './exporter.js';
+export { createExporter, type Exporter, type ExporterOptions, type ExpositionSource } from './exporter.js';
 export { startMetricsServer, type MetricsServer, type MetricsServerOptions } from './server.js';
 export { loadTlsSettings, checkTlsPairing, checkTlsFiles, TlsConfigError, type TlsFiles, type HttpsSettings } from './tls.js';
 export { registerProcessMetrics, NON_COUNTER_TOTALS } from './process-metrics.js';

@@ -10,6 +10,7 @@ import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 
+import type { Exporter, ExpositionSource } from './exporter.js';
 import type { PromRegistry } from './prom.js';
 import type { HttpsSettings } from './tls.js';
 
@@ -17,6 +18,12 @@ import type { HttpsSettings } from './tls.js';
 export interface MetricsServerOptions {
   /** The registry to serve. */
   readonly registry: PromRegistry;
+  /**
+   * Families written before the registry's metrics, by their own writer (an {@link Exporter}'s
+   * `exposition()`): the `nvitop-exporter` command serves its GPU and host families this way
+   * and keeps only its process metrics in the registry. Its families must not be in the registry.
+   */
+  readonly source?: ExpositionSource;
   /** Address to listen on (default `127.0.0.1`). */
   readonly host?: string;
   /** Port (default 8000; 0 picks a free one). */
@@ -45,12 +52,30 @@ export interface MetricsServer {
 
 const selectedNames = (url: URL): string[] => [...url.searchParams.getAll('name[]'), ...url.searchParams.getAll('name')];
 
-async function exposition(registry: PromRegistry, names: readonly string[]): Promise<string> {
+async function exposition(registry: PromRegistry, source: ExpositionSource | undefined, names: readonly string[]): Promise<string> {
   const parts: string[] = [];
+  const own = source === undefined ? '' : await source.exposition(names);
+  if (own !== '') parts.push(own.slice(0, -1));
   for (const name of new Set(names)) {
     if (registry.getSingleMetric(name) !== undefined) parts.push(await registry.getSingleMetricAsString(name));
   }
-  return parts.length === 0 ? '' : `${parts.join('\n')}\n`;
+  return parts.length === 0 ? '' : `${parts.join('\n\n')}\n`;
+}
+
+/** The full exposition: the source's families, then the registry's (prom-client's layout). */
+async function everything(registry: PromRegistry, source: ExpositionSource | undefined): Promise<string> {
+  if (source === undefined) return registry.metrics();
+  const [own, rest] = await Promise.all([source.exposition(), registry.metrics()]);
+  return rest === '\n' ? own : `${own}\n${rest}`;
+}
+
+/** The gzipped text, kept for as long as the same text is served again. */
+function gzipCache(): (text: string) => Buffer {
+  let last: { readonly text: string; readonly gzipped: Buffer } | undefined;
+  return (text) => {
+    if (last?.text !== text) last = { text, gzipped: gzipSync(text) };
+    return last.gzipped;
+  };
 }
 
 function handler(options: MetricsServerOptions): http.RequestListener {
@@ -58,9 +83,10 @@ function handler(options: MetricsServerOptions): http.RequestListener {
   // Requests that arrive while the full exposition is being produced share it (one collection,
   // one serialisation for a burst of scrapers).
   let pending: Promise<string> | undefined;
+  const gzipped = gzipCache();
   const fullExposition = (): Promise<string> => {
     if (pending === undefined) {
-      const current = registry.metrics().finally(() => {
+      const current = everything(registry, options.source).finally(() => {
         if (pending === current) pending = undefined;
       });
       pending = current;
@@ -86,10 +112,10 @@ function handler(options: MetricsServerOptions): http.RequestListener {
       return;
     }
     const names = selectedNames(url);
-    (names.length === 0 ? fullExposition() : exposition(registry, names)).then(
+    (names.length === 0 ? fullExposition() : exposition(registry, options.source, names)).then(
       (text) => {
         const gzip = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
-        if (gzip) send(200, registry.contentType, gzipSync(text), { 'Content-Encoding': 'gzip' });
+        if (gzip) send(200, registry.contentType, gzipped(text), { 'Content-Encoding': 'gzip' });
         else send(200, registry.contentType, text);
       },
       (error: unknown) => {

@@ -56,6 +56,33 @@ describe('createExporter', () => {
     exporter.close();
   });
 
+  it('exposition() writes the same bytes as the registry writes from the gauges (escaping, NaN, every family), once per sample', async () => {
+    const registry = new Registry();
+    // A hostname with every character the text format escapes.
+    const exporter = api.createExporter({ registry, hostname: 'svc "a"\\b\nc', interval: 60 });
+    const own = await exporter.exposition();
+    expect(own).toBe(await registry.metrics());
+    expect(exporter.collections).toBe(1);
+    expect(own).toContain('hostname="svc \\"a\\"\\\\b\\nc"');
+    expect(own).toMatch(/^gpu_fan_speed_Percentage\{[^}]*\} Nan$/m); // a GPU whose fan NVML does not report
+    expect(exporter.familyNames).toEqual([...parsePromText(own).keys()]);
+    expect(await exporter.exposition()).toBe(own); // the same sample: the same string, not a rewrite
+    const some = await exporter.exposition(['gpu_temperature_C', 'nvitop_info', 'no_such_family', 'gpu_temperature_C']);
+    expect(some).toBe(`${await registry.getSingleMetricAsString('gpu_temperature_C')}\n\n${await registry.getSingleMetricAsString('nvitop_info')}\n`);
+    expect(await exporter.exposition(['no_such_family'])).toBe('');
+    exporter.close();
+  });
+
+  it('the registry\'s gauges are filled only when the registry is read', async () => {
+    const registry = new Registry();
+    const exporter = api.createExporter({ registry, hostname: 'svc', interval: 0 });
+    await exporter.exposition();
+    const gauge = registry.getSingleMetric('gpu_temperature_C') as unknown as { hashMap: Record<string, unknown> };
+    expect(Object.keys(gauge.hashMap)).toHaveLength(0);
+    expect(parsePromText(await registry.metrics()).get('gpu_temperature_C')?.samples).toHaveLength(8);
+    exporter.close();
+  });
+
   it('exports only the devices it is given', async () => {
     const registry = new Registry();
     const exporter = api.createExporter({ registry, devices: [api.Device.fromIndex(2), api.Device.fromIndex(5)], hostname: 'svc' });

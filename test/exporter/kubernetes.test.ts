@@ -97,6 +97,11 @@ describe('createExporter({ kubernetes })', () => {
       },
     ]);
     expect(exporter.podResources).toBe(source);
+    // The text the exporter writes itself is the registry's, byte for byte, workload labels included.
+    const steady = api.createExporter({ registry: new Registry(), hostname: 'node-1', interval: 60, kubernetes: source });
+    expect(await steady.exposition()).toBe(await steady.registry.metrics());
+    expect(await steady.exposition()).toContain('gpu_allocation_info{');
+    steady.close();
     exporter.close();
   });
 
