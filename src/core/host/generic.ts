@@ -15,8 +15,6 @@ import { NA, type Maybe } from '../na.js';
 import type { CpuStat, HostPlatform, MemoryStat, ProcessMemoryInfo, ProcessStat, ProcessStatusInfo } from './platform.js';
 import { roundPercent } from './round.js';
 
-const TICKS = 100;
-
 /**
  * Creates the `os`-module platform.
  *
@@ -27,7 +25,7 @@ const TICKS = 100;
  */
 export function createGenericPlatform(): HostPlatform {
   const id = `generic-${process.platform}`;
-  let selfStartTicks: number | undefined;
+  let selfStartStamp: number | undefined;
 
   const exists = (pid: number): boolean => {
     if (!Number.isInteger(pid) || pid <= 0) return false;
@@ -84,21 +82,18 @@ export function createGenericPlatform(): HostPlatform {
 
   const processStat = (pid: number): ProcessStat => {
     if (pid !== process.pid) return unsupported(pid);
-    if (selfStartTicks === undefined) selfStartTicks = Math.round((os.uptime() - process.uptime()) * TICKS);
+    // The start, to 10 ms, computed once so that it identifies this process on every read.
+    if (selfStartStamp === undefined) selfStartStamp = Math.round((os.uptime() - process.uptime()) * 100);
     const usage = process.cpuUsage();
     return {
       pid,
-      comm: path.basename(process.execPath).replace(/\.exe$/i, ''),
-      state: 'R',
+      name: path.basename(process.execPath).replace(/\.exe$/i, ''),
+      status: 'running',
       ppid: process.ppid,
-      ttyNr: 0,
-      utime: (usage.user / 1e6) * TICKS,
-      stime: (usage.system / 1e6) * TICKS,
-      cutime: 0,
-      cstime: 0,
+      cpuTimes: { user: usage.user / 1e6, system: usage.system / 1e6, childrenUser: 0, childrenSystem: 0, iowait: 0 },
       numThreads: 1,
-      startTime: selfStartTicks,
-      blkioTicks: 0,
+      startTime: selfStartStamp / 100,
+      startStamp: selfStartStamp,
     };
   };
 
@@ -122,7 +117,6 @@ export function createGenericPlatform(): HostPlatform {
   return {
     id,
     supportsProcesses: false,
-    clockTicks: () => TICKS,
     cpuStat,
     memoryStat,
     loadAverage,
@@ -144,5 +138,12 @@ export function createGenericPlatform(): HostPlatform {
     processExe: (pid) => (pid === process.pid ? process.execPath : unsupported(pid)),
     processMemory,
     processContainer: unsupported,
+    // Without a dedicated implementation nothing tells a container apart, nor gives I/O
+    // counters, mounts or routes: empty answers, as psutil gives where a source is missing.
+    inSeparatePidNamespace: () => false,
+    netIoCounters: () => new Map(),
+    diskIoCounters: () => new Map(),
+    diskPartitions: () => [],
+    ipv4Routes: () => undefined,
   };
 }

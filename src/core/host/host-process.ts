@@ -10,153 +10,32 @@ import * as path from 'node:path';
 import type { CgroupMembership } from '../containers/cgroup.js';
 import { AccessDeniedError, InvalidInputError, NoSuchProcessError, ZombieProcessError } from '../errors.js';
 import { NA, isNA, type Maybe } from '../na.js';
-import { bytes2human, timedelta2human } from '../units.js';
+import { timedelta2human } from '../units.js';
 import { commandJoin } from './command-join.js';
-import {
-  type HostPlatform,
-  type ProcessIds,
-  type ProcessMemoryInfo,
-  type ProcessStat,
-  type ProcessStatusInfo,
-} from './platform.js';
 import { getHostPlatform } from './current-platform.js';
-import { pyRound } from './round.js';
+import type {
+  HostPlatform,
+  ProcessCpuTimes,
+  ProcessIds,
+  ProcessMemoryInfo,
+  ProcessStat,
+  ProcessStatus,
+  ProcessStatusInfo,
+} from './platform.js';
+import { cachedBootTime, cachedTotalMemory } from './process-caches.js';
+import { cpuPercentBetween, type CpuSample } from './process-cpu.js';
+import { signalPid, walkChildren } from './process-tree.js';
+import { ProcessRegistry } from './process-registry.js';
+import { describeHostProcess, hostProcessSnapshot, isReadFailure, type HostProcessSnapshot } from './process-snapshot.js';
 import { usernameFromUid } from './users.js';
 
-/**
- * A process status as psutil names it. `'?'` for a state letter psutil does not know.
- */
-export type ProcessStatus =
-  | 'running'
-  | 'sleeping'
-  | 'disk-sleep'
-  | 'stopped'
-  | 'tracing-stop'
-  | 'zombie'
-  | 'dead'
-  | 'wake-kill'
-  | 'waking'
-  | 'idle'
-  | 'parked'
-  | '?';
-
-const STATUSES: Readonly<Record<string, ProcessStatus>> = {
-  R: 'running',
-  S: 'sleeping',
-  D: 'disk-sleep',
-  T: 'stopped',
-  t: 'tracing-stop',
-  Z: 'zombie',
-  X: 'dead',
-  x: 'dead',
-  K: 'wake-kill',
-  W: 'waking',
-  I: 'idle',
-  P: 'parked',
-};
-
-/** CPU times of a process in seconds (psutil's `pcputimes` on Linux). */
-export interface ProcessCpuTimes {
-  /** User-mode time. */
-  readonly user: number;
-  /** Kernel-mode time. */
-  readonly system: number;
-  /** User-mode time of waited-for children. */
-  readonly childrenUser: number;
-  /** Kernel-mode time of waited-for children. */
-  readonly childrenSystem: number;
-  /** Time blocked on block I/O (delay accounting). */
-  readonly iowait: number;
-}
-
-/**
- * A plain record of a host process's facts at one moment ({@link HostProcess.asSnapshot}).
- * Keys match the host part of `GpuProcessSnapshot`. A fact that may not be read (access denied,
- * or lost because the process is a zombie) is NA: a NA `cmdline` with `status === 'zombie'` means
- * a zombie, otherwise missing permission.
- */
-export interface HostProcessSnapshot {
-  /** Process id. */
-  readonly pid: number;
-  /** Parent process id. */
-  readonly ppid: Maybe<number>;
-  /** Process name. */
-  readonly name: Maybe<string>;
-  /** Command line arguments. */
-  readonly cmdline: Maybe<readonly string[]>;
-  /** The command line, shell-quoted ({@link commandJoin}). */
-  readonly command: Maybe<string>;
-  /** psutil status string. */
-  readonly status: Maybe<ProcessStatus>;
-  /** Owner's user name (from the real uid). */
-  readonly username: Maybe<string>;
-  /** CPU utilization in percent of one core (may exceed 100 for multi-threaded processes). */
-  readonly cpuPercent: Maybe<number>;
-  /** RSS in percent of total physical memory. */
-  readonly memoryPercent: Maybe<number>;
-  /** RSS in bytes. */
-  readonly hostMemory: Maybe<number>;
-  /** RSS, human (`'8691MiB'`). */
-  readonly hostMemoryHuman: Maybe<string>;
-  /** Number of threads. */
-  readonly numThreads: Maybe<number>;
-  /** Creation time in seconds since the Unix epoch. */
-  readonly createTime: number;
-  /** Seconds since the process started. */
-  readonly runningTime: number;
-  /** Running time, human (`'46:13:33'`). */
-  readonly runningTimeHuman: Maybe<string>;
-  /** Whether the process was running (zombies count as running, as in psutil). */
-  readonly isRunning: boolean;
-  /**
-   * Which container, pod or Slurm job holds the process ({@link HostProcess.container}); NA
-   * unless asked for with `asSnapshot({ container: true })`, or when it cannot be read.
-   */
-  readonly container: Maybe<CgroupMembership>;
-  /** Milliseconds since the Unix epoch when the snapshot was taken. */
-  readonly timestamp: number;
-}
+export type { ProcessCpuTimes, ProcessStatus } from './platform.js';
+export type { HostProcessSnapshot } from './process-snapshot.js';
 
 /** Options of {@link HostProcess.children}. */
 export interface ChildrenOptions {
   /** All descendants rather than direct children (default false). */
   readonly recursive?: boolean;
-}
-
-let bootTimeCache: { platform: HostPlatform; bootTime: number } | undefined;
-let totalMemoryCache: { platform: HostPlatform; total: number } | undefined;
-
-/** Boot time as psutil caches it for `create_time`: read once, so create times stay stable. */
-function cachedBootTime(platform: HostPlatform): number {
-  if (bootTimeCache?.platform !== platform) {
-    const value = platform.cpuStat().bootTime;
-    let bootTime: number;
-    if (isNA(value)) {
-      const up = platform.uptime();
-      bootTime = Date.now() / 1000 - (isNA(up) ? 0 : (up as number));
-    } else {
-      bootTime = value as number;
-    }
-    bootTimeCache = { platform, bootTime };
-  }
-  return bootTimeCache.bootTime;
-}
-
-function cachedTotalMemory(platform: HostPlatform): number {
-  if (totalMemoryCache?.platform !== platform) {
-    totalMemoryCache = { platform, total: platform.memoryStat().virtual.total };
-  }
-  return totalMemoryCache.total;
-}
-
-const PRUNE_INTERVAL_MS = 30_000;
-
-function isReadFailure(error: unknown): boolean {
-  return error instanceof AccessDeniedError || error instanceof ZombieProcessError;
-}
-
-function pad2(n: number): string {
-  return String(n).padStart(2, '0');
 }
 
 /**
@@ -181,16 +60,17 @@ function pad2(n: number): string {
  * ```
  */
 export class HostProcess {
-  private static readonly registry = new Map<number, HostProcess>();
-  private static lastPrune = 0;
+  private static readonly registry = new ProcessRegistry<HostProcess>();
 
   /** Process id. */
   readonly pid: number;
-  /** Start time in clock ticks after boot: with the PID, the process's identity. */
-  private readonly startTicks: number;
+  /** The platform's start stamp: with the PID, the process's identity. */
+  private readonly startStamp: number;
+  /** Start time in seconds after boot. */
+  private readonly startTime: number;
   private readonly platform: HostPlatform;
   private gone = false;
-  private cpuSample: { cpu: number; at: number } | undefined;
+  private cpuSample: CpuSample | undefined;
   private usernameCache: string | undefined;
   private containerCache: CgroupMembership | undefined;
   private oneshotCache: Map<string, unknown> | undefined;
@@ -198,7 +78,8 @@ export class HostProcess {
   private constructor(platform: HostPlatform, stat: ProcessStat) {
     this.platform = platform;
     this.pid = stat.pid;
-    this.startTicks = stat.startTime;
+    this.startStamp = stat.startStamp;
+    this.startTime = stat.startTime;
   }
 
   /**
@@ -219,30 +100,18 @@ export class HostProcess {
       throw new InvalidInputError('pid', pid, 'a non-negative integer process id');
     }
     const platform = getHostPlatform();
-    const now = Date.now();
-    if (now - HostProcess.lastPrune > PRUNE_INTERVAL_MS) {
-      HostProcess.lastPrune = now;
-      HostProcess.prune();
-    }
     let stat: ProcessStat;
     try {
       stat = platform.processStat(pid);
     } catch (error) {
-      if (error instanceof NoSuchProcessError) HostProcess.registry.delete(pid);
+      if (error instanceof NoSuchProcessError) HostProcess.registry.forget(pid);
       throw error;
     }
-    const existing = HostProcess.registry.get(pid);
-    if (
-      existing !== undefined &&
-      !existing.gone &&
-      existing.platform === platform &&
-      existing.startTicks === stat.startTime
-    ) {
-      return existing;
-    }
-    const instance = new HostProcess(platform, stat);
-    HostProcess.registry.set(pid, instance);
-    return instance;
+    return HostProcess.registry.lookup(
+      pid,
+      (existing) => !existing.gone && existing.platform === platform && existing.startStamp === stat.startStamp,
+      () => new HostProcess(platform, stat),
+    );
   }
 
   /**
@@ -255,14 +124,7 @@ export class HostProcess {
    * ```
    */
   static prune(): number {
-    let dropped = 0;
-    for (const [pid, instance] of HostProcess.registry) {
-      if (!instance.isRunning()) {
-        HostProcess.registry.delete(pid);
-        dropped += 1;
-      }
-    }
-    return dropped;
+    return HostProcess.registry.prune();
   }
 
   /**
@@ -279,7 +141,7 @@ export class HostProcess {
 
   private markGone(): void {
     this.gone = true;
-    if (HostProcess.registry.get(this.pid) === this) HostProcess.registry.delete(this.pid);
+    HostProcess.registry.forget(this.pid, this);
   }
 
   /** Runs a read, dropping this instance from the registry when the process is gone. */
@@ -300,7 +162,7 @@ export class HostProcess {
   private stat(): ProcessStat {
     if (this.gone) throw new NoSuchProcessError(this.pid);
     const stat = this.read('stat', () => this.platform.processStat(this.pid));
-    if (stat.startTime !== this.startTicks) {
+    if (stat.startStamp !== this.startStamp) {
       this.markGone();
       throw new NoSuchProcessError(this.pid, { cause: new Error('the PID now belongs to another process') });
     }
@@ -353,7 +215,7 @@ export class HostProcess {
    * ```
    */
   name(): string {
-    const comm = this.stat().comm;
+    const comm = this.stat().name;
     if (comm.length >= 15) {
       let cmdline: string[] = [];
       try {
@@ -475,7 +337,7 @@ export class HostProcess {
    * ```
    */
   status(): ProcessStatus {
-    return STATUSES[this.stat().state] ?? '?';
+    return this.stat().status;
   }
 
   /**
@@ -527,7 +389,7 @@ export class HostProcess {
    * ```
    */
   createTime(): number {
-    return cachedBootTime(this.platform) + this.startTicks / this.platform.clockTicks();
+    return cachedBootTime(this.platform) + this.startTime;
   }
 
   /**
@@ -575,15 +437,7 @@ export class HostProcess {
    * ```
    */
   cpuTimes(): ProcessCpuTimes {
-    const s = this.stat();
-    const hz = this.platform.clockTicks();
-    return {
-      user: s.utime / hz,
-      system: s.stime / hz,
-      childrenUser: s.cutime / hz,
-      childrenSystem: s.cstime / hz,
-      iowait: s.blkioTicks / hz,
-    };
+    return this.stat().cpuTimes;
   }
 
   /**
@@ -600,24 +454,14 @@ export class HostProcess {
    */
   cpuPercent(): number {
     const s = this.stat();
-    const hz = this.platform.clockTicks();
-    const cpu = (s.utime + s.stime) / hz;
-    const now = performance.now() / 1000;
+    const sample = { cpu: s.cpuTimes.user + s.cpuTimes.system, at: performance.now() / 1000 };
     const previous = this.cpuSample;
-    this.cpuSample = { cpu, at: now };
-    let elapsed: number;
-    let used: number;
-    if (previous === undefined) {
+    this.cpuSample = sample;
+    return cpuPercentBetween(sample, previous, () => {
+      // Both the uptime and the start time count from boot: 10 ms precision, unlike btime.
       const up = this.platform.uptime();
-      // Both /proc/uptime and the start time count from boot: 10 ms precision, unlike btime.
-      elapsed = isNA(up) ? this.runningTime() : (up as number) - s.startTime / hz;
-      used = cpu;
-    } else {
-      elapsed = now - previous.at;
-      used = cpu - previous.cpu;
-    }
-    if (!(elapsed > 0) || used <= 0) return 0;
-    return pyRound((used / elapsed) * 100, 1);
+      return isNA(up) ? this.runningTime() : (up as number) - s.startTime;
+    });
   }
 
   /**
@@ -686,7 +530,7 @@ export class HostProcess {
     if (ppid <= 0) return NA;
     try {
       const parent = HostProcess.get(ppid);
-      if (parent.startTicks <= this.startTicks) return parent;
+      if (parent.startTime <= this.startTime) return parent;
     } catch (error) {
       if (!(error instanceof NoSuchProcessError)) throw error;
     }
@@ -704,32 +548,19 @@ export class HostProcess {
    */
   children(options: ChildrenOptions = {}): HostProcess[] {
     this.stat();
-    const tree = new Map<number, number[]>();
-    for (const [pid, ppid] of this.platform.ppidMap()) {
-      const list = tree.get(ppid);
-      if (list === undefined) tree.set(ppid, [pid]);
-      else list.push(pid);
-    }
     const result: HostProcess[] = [];
-    const seen = new Set<number>([this.pid]);
-    const queue: number[] = [this.pid];
-    while (queue.length > 0) {
-      const parentPid = queue.shift() as number;
-      for (const childPid of tree.get(parentPid) ?? []) {
-        if (seen.has(childPid)) continue;
-        seen.add(childPid);
-        let child: HostProcess;
-        try {
-          child = HostProcess.get(childPid);
-        } catch (error) {
-          if (error instanceof NoSuchProcessError || error instanceof ZombieProcessError) continue;
-          throw error;
-        }
-        if (child.startTicks < this.startTicks) continue;
-        result.push(child);
-        if (options.recursive === true) queue.push(childPid);
+    walkChildren(this.platform.ppidMap(), this.pid, options.recursive === true, (pid) => {
+      let child: HostProcess;
+      try {
+        child = HostProcess.get(pid);
+      } catch (error) {
+        if (error instanceof NoSuchProcessError || error instanceof ZombieProcessError) return false;
+        throw error;
       }
-    }
+      if (child.startTime < this.startTime) return false; // younger than a PID's reuse
+      result.push(child);
+      return true;
+    });
     return result;
   }
 
@@ -747,7 +578,7 @@ export class HostProcess {
     if (this.gone) return false;
     try {
       const stat = this.platform.processStat(this.pid);
-      if (stat.startTime === this.startTicks) return true;
+      if (stat.startStamp === this.startStamp) return true;
     } catch {
       // gone (or unreadable): not running as far as we can tell
     }
@@ -773,17 +604,7 @@ export class HostProcess {
       throw new InvalidInputError('pid', this.pid, 'a positive process id (signalling PID 0 hits the process group)');
     }
     if (!this.isRunning()) throw new NoSuchProcessError(this.pid);
-    try {
-      process.kill(this.pid, signal);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ESRCH') {
-        this.markGone();
-        throw new NoSuchProcessError(this.pid, { cause: error });
-      }
-      if (code === 'EPERM') throw new AccessDeniedError(this.pid, { cause: error });
-      throw error;
-    }
+    this.read(undefined, () => signalPid(this.pid, signal));
   }
 
   /**
@@ -848,39 +669,7 @@ export class HostProcess {
    * ```
    */
   asSnapshot(options: { readonly container?: boolean } = {}): HostProcessSnapshot {
-    return this.oneshot(() => {
-      const attempt = <T>(fn: () => T): Maybe<T> => {
-        try {
-          return fn();
-        } catch (error) {
-          if (isReadFailure(error)) return NA;
-          throw error;
-        }
-      };
-      const cmdline = attempt(() => this.cmdline());
-      const rss = attempt(() => this.rssMemory());
-      const runningTime = this.runningTime();
-      return {
-        pid: this.pid,
-        ppid: attempt(() => this.ppid()),
-        name: attempt(() => this.name()),
-        cmdline,
-        command: isNA(cmdline) ? NA : commandJoin(cmdline as string[]),
-        status: attempt(() => this.status()),
-        username: attempt(() => this.username()),
-        cpuPercent: attempt(() => this.cpuPercent()),
-        memoryPercent: attempt(() => this.memoryPercent()),
-        hostMemory: rss,
-        hostMemoryHuman: bytes2human(rss),
-        numThreads: attempt(() => this.numThreads()),
-        createTime: this.createTime(),
-        runningTime,
-        runningTimeHuman: timedelta2human(runningTime),
-        isRunning: true,
-        container: options.container === true ? attempt(() => this.container()) : NA,
-        timestamp: Date.now(),
-      };
-    });
+    return hostProcessSnapshot(this, options);
   }
 
   /**
@@ -893,24 +682,7 @@ export class HostProcess {
    * ```
    */
   toString(): string {
-    const parts = [`pid=${this.pid}`];
-    try {
-      parts.push(`name='${this.name()}'`);
-      parts.push(`status='${this.status()}'`);
-    } catch (error) {
-      if (error instanceof NoSuchProcessError) parts.push("status='terminated'");
-      else if (!isReadFailure(error)) throw error;
-    }
-    const created = new Date(this.createTime() * 1000);
-    const time = `${pad2(created.getHours())}:${pad2(created.getMinutes())}:${pad2(created.getSeconds())}`;
-    const today = new Date();
-    const sameDay =
-      created.getFullYear() === today.getFullYear() &&
-      created.getMonth() === today.getMonth() &&
-      created.getDate() === today.getDate();
-    const date = `${created.getFullYear()}-${pad2(created.getMonth() + 1)}-${pad2(created.getDate())}`;
-    parts.push(`started='${sameDay ? time : `${date} ${time}`}'`);
-    return `HostProcess(${parts.join(', ')})`;
+    return describeHostProcess(this);
   }
 
   /** Node's `util.inspect` shows {@link HostProcess.toString}. */

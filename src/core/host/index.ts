@@ -52,15 +52,12 @@ export {
   diskPartitions,
   diskUsage,
   netIoCounters,
-  parseDiskstats,
-  parseMounts,
-  parseNetDev,
-  parsePhysicalFilesystems,
   type DiskIoCounters,
   type DiskPartition,
   type DiskUsage,
   type NetIoCounters,
 } from './io.js';
+export { parseDiskstats, parseMounts, parseNetDev, parsePhysicalFilesystems, parseProcNetRoute } from './linux-io.js';
 export { clearUsernameCache, parsePasswd, usernameFromUid, type UsernameLookupOptions } from './users.js';
 export { createGenericPlatform } from './generic.js';
 export { createLinuxPlatform } from './linux.js';
@@ -71,6 +68,7 @@ export {
   type CpuStat,
   type CpuTimes,
   type HostPlatform,
+  type Ipv4Route,
   type MemoryStat,
   type ProcessIds,
   type ProcessMemoryInfo,

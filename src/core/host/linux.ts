@@ -11,17 +11,42 @@ import { parseProcCgroup, type CgroupMembership } from '../containers/cgroup.js'
 import { AccessDeniedError, NoSuchProcessError, ZombieProcessError } from '../errors.js';
 import { NA, type Maybe } from '../na.js';
 import type { SwapMemoryInfo, VirtualMemoryInfo } from '../snapshot-types.js';
+import { parseDiskstats, parseMounts, parseNetDev, parsePhysicalFilesystems, parseProcNetRoute } from './linux-io.js';
 import type {
   CpuStat,
   CpuTimes,
+  DiskIoCounters,
+  DiskPartition,
   HostPlatform,
+  Ipv4Route,
   MemoryStat,
+  NetIoCounters,
   ProcessIds,
   ProcessMemoryInfo,
   ProcessStat,
+  ProcessStatus,
   ProcessStatusInfo,
 } from './platform.js';
 import { roundPercent } from './round.js';
+
+/** The state letters of `/proc/<pid>/stat` as psutil names them. */
+const STATUSES: Readonly<Record<string, ProcessStatus>> = {
+  R: 'running',
+  S: 'sleeping',
+  D: 'disk-sleep',
+  T: 'stopped',
+  t: 'tracing-stop',
+  Z: 'zombie',
+  X: 'dead',
+  x: 'dead',
+  K: 'wake-kill',
+  W: 'waking',
+  I: 'idle',
+  P: 'parked',
+};
+
+/** The inode of the initial PID namespace (the kernel's `PROC_PID_INIT_INO`). */
+const INITIAL_PID_NAMESPACE = `pid:[${0xeffffffc}]`;
 
 /**
  * The file-system calls the Linux platform makes. The default ({@link nodeProcReader}) is
@@ -350,19 +375,24 @@ export function createLinuxPlatform(options: LinuxPlatformOptions = {}): HostPla
       const value = Number(f[i]);
       return Number.isFinite(value) ? value : 0;
     };
+    // Times are in clock ticks (USER_HZ) there; the start time in ticks is the identity stamp.
+    const hz = clockTicks();
+    const startStamp = num(19);
     return {
       pid,
-      comm,
-      state: f[0] ?? '?',
+      name: comm,
+      status: STATUSES[f[0] ?? ''] ?? '?',
       ppid: num(1),
-      ttyNr: num(4),
-      utime: num(11),
-      stime: num(12),
-      cutime: num(13),
-      cstime: num(14),
+      cpuTimes: {
+        user: num(11) / hz,
+        system: num(12) / hz,
+        childrenUser: num(13) / hz,
+        childrenSystem: num(14) / hz,
+        iowait: num(39) / hz,
+      },
       numThreads: num(17),
-      startTime: num(19),
-      blkioTicks: num(39),
+      startTime: startStamp / hz,
+      startStamp,
     };
   };
 
@@ -462,10 +492,40 @@ export function createLinuxPlatform(options: LinuxPlatformOptions = {}): HostPla
     return Number.isFinite(value) ? value : os.uptime();
   };
 
+  const inSeparatePidNamespace = (): boolean => {
+    try {
+      // The initial PID namespace has a fixed inode; any other is a container's own namespace.
+      return reader.readlink(`${procfs}/self/ns/pid`) !== INITIAL_PID_NAMESPACE;
+    } catch {
+      return reader.exists('/.dockerenv') || reader.exists('/run/.containerenv');
+    }
+  };
+
+  const netIoCounters = (): Map<string, NetIoCounters> => {
+    const text = readFileOrUndefined(`${procfs}/net/dev`);
+    return text === undefined ? new Map() : parseNetDev(text);
+  };
+
+  const diskIoCounters = (): Map<string, DiskIoCounters> => {
+    const text = readFileOrUndefined(`${procfs}/diskstats`);
+    return text === undefined ? new Map() : parseDiskstats(text);
+  };
+
+  const diskPartitions = (all: boolean): DiskPartition[] => {
+    const mounts = readFileOrUndefined(`${procfs}/self/mounts`);
+    if (mounts === undefined) return [];
+    if (all) return parseMounts(mounts);
+    return parseMounts(mounts, parsePhysicalFilesystems(readFileOrUndefined(`${procfs}/filesystems`) ?? ''));
+  };
+
+  const ipv4Routes = (): Ipv4Route[] | undefined => {
+    const text = readFileOrUndefined(`${procfs}/net/route`);
+    return text === undefined ? undefined : parseProcNetRoute(text);
+  };
+
   return {
     id: 'linux',
     supportsProcesses: true,
-    clockTicks,
     cpuStat,
     memoryStat,
     loadAverage,
@@ -481,6 +541,11 @@ export function createLinuxPlatform(options: LinuxPlatformOptions = {}): HostPla
     processCwd,
     processExe,
     processMemory,
+    inSeparatePidNamespace,
+    netIoCounters,
+    diskIoCounters,
+    diskPartitions,
+    ipv4Routes,
   };
 }
 

@@ -90,34 +90,129 @@ export interface MemoryStat {
 }
 
 /**
- * One process's `/proc/<pid>/stat` line, parsed. CPU times and the start time are in clock
- * ticks (see {@link HostPlatform.clockTicks}).
+ * A process status as psutil names it (the same words on every platform). `'?'` for a state
+ * the platform reports that psutil does not know.
+ */
+export type ProcessStatus =
+  | 'running'
+  | 'sleeping'
+  | 'disk-sleep'
+  | 'stopped'
+  | 'tracing-stop'
+  | 'zombie'
+  | 'dead'
+  | 'wake-kill'
+  | 'waking'
+  | 'idle'
+  | 'parked'
+  | '?';
+
+/** CPU times of a process in seconds (psutil's `pcputimes` on Linux). */
+export interface ProcessCpuTimes {
+  /** User-mode time. */
+  readonly user: number;
+  /** Kernel-mode time. */
+  readonly system: number;
+  /** User-mode time of waited-for children. */
+  readonly childrenUser: number;
+  /** Kernel-mode time of waited-for children. */
+  readonly childrenSystem: number;
+  /** Time blocked on block I/O (delay accounting; 0 where the platform does not count it). */
+  readonly iowait: number;
+}
+
+/**
+ * The facts of one process that one read of the kernel's process table gives (on Linux, one
+ * read of `/proc/<pid>/stat`), in platform-neutral units: a psutil status word, times in
+ * seconds.
  */
 export interface ProcessStat {
   /** Process id. */
   readonly pid: number;
-  /** The kernel's short name of the process (`comm`, at most 15 bytes on Linux). */
-  readonly comm: string;
-  /** The state letter (`R`, `S`, `D`, `Z`, `T`, `t`, `X`, `I`, …). */
-  readonly state: string;
+  /** The short name the kernel keeps for the process (Linux's `comm`, at most 15 bytes). */
+  readonly name: string;
+  /** The process's status. */
+  readonly status: ProcessStatus;
   /** Parent process id (0 for PID 1 and kernel threads' parent). */
   readonly ppid: number;
-  /** Controlling terminal device number. */
-  readonly ttyNr: number;
-  /** User-mode CPU time in ticks. */
-  readonly utime: number;
-  /** Kernel-mode CPU time in ticks. */
-  readonly stime: number;
-  /** User-mode CPU time of waited-for children in ticks. */
-  readonly cutime: number;
-  /** Kernel-mode CPU time of waited-for children in ticks. */
-  readonly cstime: number;
+  /** CPU times in seconds. */
+  readonly cpuTimes: ProcessCpuTimes;
   /** Number of threads. */
   readonly numThreads: number;
-  /** Start time in ticks after boot: with the PID, identifies the process. */
+  /** When the process started, in seconds after boot. */
   readonly startTime: number;
-  /** Aggregated block I/O delays in ticks. */
-  readonly blkioTicks: number;
+  /**
+   * A number that, with the PID, identifies the process: the same on every read for the
+   * process's whole life, another for a later process that reuses the PID. Compare it for
+   * equality only (on Linux it is the start time in clock ticks after boot, the figure lock
+   * files record).
+   */
+  readonly startStamp: number;
+}
+
+/** Cumulative counters of one network interface since boot (psutil's `snetio`). */
+export interface NetIoCounters {
+  /** Bytes sent. */
+  readonly bytesSent: number;
+  /** Bytes received. */
+  readonly bytesRecv: number;
+  /** Packets sent. */
+  readonly packetsSent: number;
+  /** Packets received. */
+  readonly packetsRecv: number;
+  /** Receive errors. */
+  readonly errin: number;
+  /** Transmit errors. */
+  readonly errout: number;
+  /** Dropped incoming packets. */
+  readonly dropin: number;
+  /** Dropped outgoing packets. */
+  readonly dropout: number;
+}
+
+/** Cumulative counters of one disk or partition since boot (psutil's `sdiskio`). */
+export interface DiskIoCounters {
+  /** Completed reads. */
+  readonly readCount: number;
+  /** Completed writes. */
+  readonly writeCount: number;
+  /** Bytes read. */
+  readonly readBytes: number;
+  /** Bytes written. */
+  readonly writeBytes: number;
+  /** Milliseconds spent reading. */
+  readonly readTime: number;
+  /** Milliseconds spent writing. */
+  readonly writeTime: number;
+}
+
+/** One mounted file system (psutil's `sdiskpart`). */
+export interface DiskPartition {
+  /** The mounted device (`''` for `none`). */
+  readonly device: string;
+  /** Where it is mounted. */
+  readonly mountpoint: string;
+  /** File-system type (`ext4`, `xfs`, …). */
+  readonly fstype: string;
+  /** Mount options, comma-separated. */
+  readonly opts: string;
+}
+
+/**
+ * One route of the IPv4 routing table. Addresses and masks are unsigned 32-bit numbers in
+ * reading order (`10.0.0.0` is `0x0a000000`).
+ */
+export interface Ipv4Route {
+  /** The network interface the route sends packets through. */
+  readonly iface: string;
+  /** Destination network. */
+  readonly destination: number;
+  /** Network mask of the destination. */
+  readonly mask: number;
+  /** Route metric (lower wins among equally long prefixes). */
+  readonly metric: number;
+  /** Whether the route is up. */
+  readonly up: boolean;
 }
 
 /** The parts of `/proc/<pid>/status` the host layer uses. */
@@ -162,8 +257,6 @@ export interface HostPlatform {
   readonly id: string;
   /** Whether per-process facts (`processStat` and friends) are implemented. */
   readonly supportsProcesses: boolean;
-  /** Clock ticks per second of the CPU and start times in {@link ProcessStat}. */
-  clockTicks(): number;
   /** System CPU times, CPU count and boot time from one read. */
   cpuStat(): CpuStat;
   /** Memory and swap from one read. */
@@ -178,7 +271,7 @@ export interface HostPlatform {
   ppidMap(): Map<number, number>;
   /** Whether a process with this PID exists (zombies included). */
   processExists(pid: number): boolean;
-  /** The parsed `stat` line of a process. */
+  /** Status, parent, CPU times, threads and start of a process, from one read. */
   processStat(pid: number): ProcessStat;
   /** User and group ids of a process. */
   processStatus(pid: number): ProcessStatusInfo;
@@ -200,4 +293,17 @@ export interface HostPlatform {
    * `/proc/<pid>/cgroup`); `inContainer: false` for a process in none.
    */
   processContainer(pid: number): CgroupMembership;
+  /**
+   * Whether this process runs in a PID namespace of its own (a container without
+   * `--pid=host`), where the host's PIDs that NVML reports are not visible.
+   */
+  inSeparatePidNamespace(): boolean;
+  /** Network counters per interface since boot; empty where the platform has none. */
+  netIoCounters(): Map<string, NetIoCounters>;
+  /** I/O counters per disk and partition since boot; empty where the platform has none. */
+  diskIoCounters(): Map<string, DiskIoCounters>;
+  /** Mounted physical file systems, or with `all` every mount; empty where unknown. */
+  diskPartitions(all: boolean): DiskPartition[];
+  /** The IPv4 routing table, or `undefined` where the platform has none to read. */
+  ipv4Routes(): Ipv4Route[] | undefined;
 }

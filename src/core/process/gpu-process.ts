@@ -4,11 +4,10 @@
  *
  * @module
  */
-import { existsSync, readlinkSync } from 'node:fs';
 import { NA, isNA, type Maybe } from '../na.js';
 import { bytes2human, timedelta2human } from '../units.js';
 import { AccessDeniedError, HostProcessError, NoSuchProcessError, ZombieProcessError } from '../errors.js';
-import { HostProcess, commandJoin } from '../host/index.js';
+import { HostProcess, commandJoin, getHostPlatform } from '../host/index.js';
 import type { GpuProcessSnapshot, GpuProcessType } from '../snapshot-types.js';
 import type { Device } from '../device/device.js';
 import type { KubeletPodResources } from '../containers/pod-resources.js';
@@ -31,21 +30,14 @@ let pidNamespaceHint: boolean | null = null;
 
 /**
  * Whether this process runs in a container with its own PID namespace (no `--pid=host`), where
- * NVML's host PIDs are not in our /proc. `NVITOP_ASSUME_PID_NAMESPACE=1|0` overrides the guess.
+ * NVML's host PIDs are not visible here (the host platform tells; on Linux from the inode of
+ * `/proc/self/ns/pid`). `NVITOP_ASSUME_PID_NAMESPACE=1|0` overrides the guess.
  */
 export function inSeparatePidNamespace(): boolean {
   const forced = process.env.NVITOP_ASSUME_PID_NAMESPACE;
   if (forced === '1' || forced === '0') return forced === '1';
   if (pidNamespaceHint !== null) return pidNamespaceHint;
-  pidNamespaceHint = false;
-  if (process.platform !== 'linux') return pidNamespaceHint;
-  try {
-    // The initial PID namespace has the fixed inode PROC_PID_INIT_INO (0xEFFFFFFC); any other
-    // means a container's own PID namespace, where NVML's host PIDs are not ours.
-    pidNamespaceHint = readlinkSync('/proc/self/ns/pid') !== `pid:[${0xeffffffc}]`;
-  } catch {
-    pidNamespaceHint = existsSync('/.dockerenv') || existsSync('/run/.containerenv');
-  }
+  pidNamespaceHint = getHostPlatform().inSeparatePidNamespace();
   return pidNamespaceHint;
 }
 
@@ -206,7 +198,7 @@ export class GpuProcess {
   /**
    * The host process.
    *
-   * @throws {@link NoSuchProcessError} when it is not (or no longer) visible in /proc.
+   * @throws {@link NoSuchProcessError} when it is not (or no longer) visible in this PID namespace.
    */
   get host(): HostProcess {
     if (this.#host === null || !safeIsRunning(this.#host)) this.#host = HostProcess.get(this.pid);
@@ -234,7 +226,7 @@ export class GpuProcess {
   /** Whether NVML lists the PID but this PID namespace cannot see it (a container). */
   hostInfoHidden(): boolean {
     if (!inSeparatePidNamespace()) return false;
-    return !existsSync(`/proc/${this.pid}`);
+    return !getHostPlatform().processExists(this.pid);
   }
   /** Status (`'running'`, `'sleeping'`, …; `'terminated'` when gone, in failsafe mode). */
   status(): Maybe<string> {

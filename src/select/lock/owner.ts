@@ -1,7 +1,8 @@
 /**
  * Who holds a lock, and whether that process still runs. A process is identified by its PID and
- * its start time (clock ticks after boot, from `/proc/<pid>/stat`), so a recycled PID never
- * passes for the old owner.
+ * the host platform's start stamp (`ProcessStat.startStamp`; on Linux the start time in clock
+ * ticks after boot, hence the record's `startTicks` name), so a recycled PID never passes for
+ * the old owner.
  *
  * @module
  */
@@ -12,7 +13,10 @@ import { HostProcess, InvalidInputError, NoSuchProcessError, host } from '../../
 export interface LockOwner {
   /** Process id. */
   readonly pid: number;
-  /** Start time in clock ticks after boot (absent where the platform cannot read it). */
+  /**
+   * The process's start stamp (on Linux its start time in clock ticks after boot; absent where
+   * the platform cannot read it). The name is the lock files' format.
+   */
   readonly startTicks?: number;
   /** Host name: a lock of another host (a shared network folder) is never judged stale. */
   readonly host: string;
@@ -23,7 +27,7 @@ export type OwnerState = 'alive' | 'gone' | 'unknown';
 
 function startTicksOf(pid: number): number | undefined {
   try {
-    return host.getHostPlatform().processStat(pid).startTime;
+    return host.getHostPlatform().processStat(pid).startStamp;
   } catch {
     return undefined;
   }
@@ -108,7 +112,7 @@ export function ownerState(owner: LockOwner): OwnerState {
   if (state === 'gone') return 'gone';
   if (owner.startTicks === undefined) return state;
   try {
-    return host.getHostPlatform().processStat(owner.pid).startTime === owner.startTicks ? 'alive' : 'gone';
+    return host.getHostPlatform().processStat(owner.pid).startStamp === owner.startTicks ? 'alive' : 'gone';
   } catch (error) {
     return error instanceof NoSuchProcessError ? 'gone' : state;
   }

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 import {
+  createLinuxPlatform,
   diskIoCounters,
   diskPartitions,
   diskUsage,
@@ -12,6 +13,8 @@ import {
   parseMounts,
   parseNetDev,
   parsePhysicalFilesystems,
+  setHostPlatform,
+  type ProcReader,
 } from '../../../src/core/host/index.js';
 
 const linux = process.platform === 'linux';
@@ -66,6 +69,38 @@ describe('host I/O parsers', () => {
       { device: '/dev/sdb1', mountpoint: '/mnt/my disk', fstype: 'vfat', opts: 'ro' },
     ]);
     expect(parseMounts(mounts)).toHaveLength(4);
+  });
+});
+
+describe('host I/O through the platform seam', () => {
+  it('netIoCounters, diskIoCounters and diskPartitions read what the platform in use reads', () => {
+    const files: Record<string, string> = {
+      '/proc/net/dev': 'h1\nh2\n  ib0: 7 1 0 0 0 0 0 0 9 1 0 0 0 0 0 0\n',
+      '/proc/diskstats': '   259       0 nvme0n1 1 0 8 1 2 0 16 2 0 3 3\n',
+      '/proc/self/mounts': '/dev/nvme0n1p1 /data xfs rw 0 0\ntmpfs /tmp tmpfs rw 0 0\n',
+      '/proc/filesystems': 'nodev\ttmpfs\n\txfs\n',
+    };
+    const reader: ProcReader = {
+      readFile: (p) => {
+        const text = files[p];
+        if (text === undefined) throw Object.assign(new Error(`ENOENT: ${p}`), { code: 'ENOENT' });
+        return Buffer.from(text);
+      },
+      readlink: () => {
+        throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+      },
+      readdir: () => [],
+      exists: (p) => p in files,
+    };
+    const previous = setHostPlatform(createLinuxPlatform({ reader }));
+    try {
+      expect([...netIoCounters().keys()]).toEqual(['ib0']);
+      expect(diskIoCounters().get('nvme0n1')).toMatchObject({ readBytes: 8 * 512, writeBytes: 16 * 512 });
+      expect(diskPartitions()).toEqual([{ device: '/dev/nvme0n1p1', mountpoint: '/data', fstype: 'xfs', opts: 'rw' }]);
+      expect(diskPartitions(true)).toHaveLength(2);
+    } finally {
+      setHostPlatform(previous);
+    }
   });
 });
 

@@ -146,10 +146,25 @@ describe('Linux platform formulas (fake /proc)', () => {
     expect(linux.uptime()).toBe(350735.47);
   });
 
-  it('parses stat lines whose name holds spaces and parentheses', () => {
-    const linux = createLinuxPlatform({ reader: fakeReader({ '/proc/42/stat': stat(42, 'my (odd) name', 'S', 777) }) });
+  it('parses stat lines whose name holds spaces and parentheses into neutral units (status word, seconds)', () => {
+    const linux = createLinuxPlatform({ clockTicks: 100, reader: fakeReader({ '/proc/42/stat': stat(42, 'my (odd) name', 'S', 777) }) });
     const s = linux.processStat(42);
-    expect(s).toMatchObject({ pid: 42, comm: 'my (odd) name', state: 'S', ppid: 1, utime: 250, stime: 50, startTime: 777, numThreads: 4 });
+    expect(s).toEqual({
+      pid: 42,
+      name: 'my (odd) name',
+      status: 'sleeping',
+      ppid: 1,
+      cpuTimes: { user: 2.5, system: 0.5, childrenUser: 0.07, childrenSystem: 0.03, iowait: 0.12 },
+      numThreads: 4,
+      startTime: 7.77,
+      startStamp: 777,
+    });
+    // Every state letter psutil knows becomes its word; an unknown letter is '?'.
+    const statusOf = (letter: string) =>
+      createLinuxPlatform({ reader: fakeReader({ '/proc/7/stat': stat(7, 'x', letter) }) }).processStat(7).status;
+    expect(['R', 'S', 'D', 'T', 't', 'Z', 'X', 'x', 'K', 'W', 'I', 'P', 'Q'].map(statusOf)).toEqual([
+      'running', 'sleeping', 'disk-sleep', 'stopped', 'tracing-stop', 'zombie', 'dead', 'dead', 'wake-kill', 'waking', 'idle', 'parked', '?',
+    ]);
   });
 
   it('reads AT_CLKTCK and AT_PAGESZ from the auxiliary vector', () => {
@@ -162,15 +177,16 @@ describe('Linux platform formulas (fake /proc)', () => {
     expect(map.get(6)).toBe(65536);
     expect(map.get(17)).toBe(250);
     const linux = createLinuxPlatform({
-      reader: fakeReader({ '/proc/self/auxv': auxv, '/proc/9/statm': '10 3 1 1 0 2 0\n', '/proc/9/stat': stat(9, 'x', 'S') }),
+      reader: fakeReader({ '/proc/self/auxv': auxv, '/proc/9/statm': '10 3 1 1 0 2 0\n', '/proc/9/stat': stat(9, 'x', 'S', 1000) }),
     });
-    expect(linux.clockTicks()).toBe(250);
+    // 250 ticks a second: 1000 ticks after boot is 4 s, 250 + 50 ticks of CPU are 1.2 s.
+    expect(linux.processStat(9)).toMatchObject({ startTime: 4, startStamp: 1000, cpuTimes: { user: 1, system: 0.2 } });
     expect(linux.processMemory(9)).toEqual({ vms: 10 * 65536, rss: 3 * 65536, shared: 65536, text: 65536, data: 2 * 65536 });
     // The real auxv of this process gives what glibc's sysconf(_SC_CLK_TCK) gives.
     if (process.platform === 'linux') expect(parseAuxv(fs.readFileSync('/proc/self/auxv')).get(17)).toBe(100);
     // Without an auxv, 100 and 4096.
-    const bare = createLinuxPlatform({ reader: fakeReader({}) });
-    expect(bare.clockTicks()).toBe(100);
+    const bare = createLinuxPlatform({ reader: fakeReader({ '/proc/9/stat': stat(9, 'x', 'S', 1000) }) });
+    expect(bare.processStat(9).startTime).toBe(10);
   });
 });
 
@@ -281,6 +297,61 @@ describe('errno mapping (psutil wrap_exceptions) through an injected reader', ()
     } finally {
       setHostPlatform(previous);
     }
+  });
+});
+
+describe('container, I/O and routing facts through the seam (fake /proc)', () => {
+  it('a PID namespace other than the initial one is a container; without ns links, the container marker files', () => {
+    const initial = createLinuxPlatform({ reader: fakeReader({}, { '/proc/self/ns/pid': `pid:[${0xeffffffc}]` }) });
+    expect(initial.inSeparatePidNamespace()).toBe(false);
+    const own = createLinuxPlatform({ reader: fakeReader({}, { '/proc/self/ns/pid': 'pid:[4026532291]' }) });
+    expect(own.inSeparatePidNamespace()).toBe(true);
+    expect(createLinuxPlatform({ reader: fakeReader({ '/.dockerenv': '' }) }).inSeparatePidNamespace()).toBe(true);
+    expect(createLinuxPlatform({ reader: fakeReader({ '/run/.containerenv': '' }) }).inSeparatePidNamespace()).toBe(true);
+    expect(createLinuxPlatform({ reader: fakeReader({}) }).inSeparatePidNamespace()).toBe(false);
+  });
+
+  it('network, disk and mount facts come from the platform procfs, and are empty without it', () => {
+    const linux = createLinuxPlatform({
+      procfs: '/fake',
+      reader: fakeReader({
+        '/fake/net/dev': 'h1\nh2\n  eth0: 10 2 0 0 0 0 0 0 20 3 0 0 0 0 0 0\n',
+        '/fake/diskstats': '   8       0 sda 100 5 2048 40 200 6 4096 80 0 120 120 0 0 0 0 0 0\n',
+        '/fake/self/mounts': '/dev/sda1 / ext4 rw 0 0\nproc /proc proc rw 0 0\n',
+        '/fake/filesystems': 'nodev\tproc\n\text4\n',
+      }),
+    });
+    expect(linux.netIoCounters().get('eth0')).toMatchObject({ bytesRecv: 10, bytesSent: 20 });
+    expect(linux.diskIoCounters().get('sda')).toMatchObject({ readBytes: 2048 * 512, writeBytes: 4096 * 512 });
+    expect(linux.diskPartitions(false).map((p) => p.mountpoint)).toEqual(['/']);
+    expect(linux.diskPartitions(true).map((p) => p.mountpoint)).toEqual(['/', '/proc']);
+    const none = createLinuxPlatform({ procfs: '/fake', reader: fakeReader({}) });
+    expect([none.netIoCounters().size, none.diskIoCounters().size, none.diskPartitions(true).length]).toEqual([0, 0, 0]);
+    expect(none.ipv4Routes()).toBeUndefined();
+  });
+
+  it('the IPv4 routing table: little-endian /proc words become addresses in reading order', () => {
+    const linux = createLinuxPlatform({
+      reader: fakeReader({
+        '/proc/net/route':
+          'Iface\tDestination\tGateway\tFlags\tRefCnt\tUse\tMetric\tMask\tMTU\tWindow\tIRTT\n' +
+          'eth0\t00000000\t0101A8C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\n' +
+          'wg0\t0000000A\t00000000\t0001\t0\t0\t0\t000000FF\t0\t0\t0\n' +
+          'down0\t00FEFE0A\t00000000\t0000\t0\t0\t0\t00FFFFFF\t0\t0\t0\n',
+      }),
+    });
+    expect(linux.ipv4Routes()).toEqual([
+      { iface: 'eth0', destination: 0, mask: 0, metric: 100, up: true },
+      { iface: 'wg0', destination: 0x0a000000, mask: 0xff000000, metric: 0, up: true },
+      { iface: 'down0', destination: 0x0afefe00, mask: 0xffffff00, metric: 0, up: false },
+    ]);
+  });
+
+  it('the generic platform answers with nothing rather than guessing', () => {
+    const generic = createGenericPlatform();
+    expect(generic.inSeparatePidNamespace()).toBe(false);
+    expect([generic.netIoCounters().size, generic.diskIoCounters().size, generic.diskPartitions(true).length]).toEqual([0, 0, 0]);
+    expect(generic.ipv4Routes()).toBeUndefined();
   });
 });
 
