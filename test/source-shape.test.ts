@@ -1,8 +1,8 @@
 /**
  * The shape of the source tree: no import cycle among the modules of src/ (the imports that stay
  * in the compiled JavaScript: `import type` and `type`-only specifiers are erased by tsc and
- * cannot change evaluation order), and the C libraries are reached only from core/nvml and
- * core/native.
+ * cannot change evaluation order), the C libraries are reached only from core/nvml and
+ * core/native, no module is over 700 lines, and only the host platforms read `/proc`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -113,5 +113,20 @@ describe('source shape', () => {
     expect(users.filter((file) => !/^src\/core\/(nvml|native)\//.test(file))).toEqual([]);
     // No program text run with `node -e`: child programs are compiled modules of core/native.
     expect(files.filter((file) => /['"]-e['"]/.test(texts.get(file) as string)).map(relative)).toEqual([]);
+  });
+
+  it('no module in src/ is over 700 lines (small modules, one job each)', () => {
+    const lines = (file: string): number => (texts.get(file) as string).split('\n').length - 1;
+    const long = files.filter((file) => lines(file) > 700).map((file) => `${relative(file)}: ${lines(file)} lines`);
+    expect(long).toEqual([]);
+    // The check sees every module: the largest is counted, and a made-up long text would fail.
+    expect(Math.max(...files.map(lines))).toBeGreaterThan(300);
+  });
+
+  it('only the Linux host platform reads /proc (everything above it asks HostPlatform)', () => {
+    // Code, not comments: a path under /proc in a string or template literal.
+    const code = (text: string): string => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
+    const readers = files.filter((file) => /['"`]\/proc\b/.test(code(texts.get(file) as string))).map(relative);
+    expect(readers).toEqual(['src/core/host/linux.ts']);
   });
 });
