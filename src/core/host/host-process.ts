@@ -83,7 +83,7 @@ export class HostProcess {
   }
 
   /**
-   * The instance for `pid` (default: this process). Reads `/proc/<pid>/stat` once to check the
+   * The instance for `pid` (default: this process). Reads the process's stat once to check the
    * process's identity.
    *
    * @throws NoSuchProcessError when no such process exists.
@@ -380,8 +380,8 @@ export class HostProcess {
 
   /**
    * Creation time in seconds since the Unix epoch: boot time (`btime`, whole seconds, read once
-   * per process as psutil does) plus the start time in ticks divided by the clock-tick rate (from
-   * `AT_CLKTCK`, 100 on every mainstream Linux). Needs no read: known from {@link HostProcess.get}.
+   * per process as psutil does) plus the platform's start time in seconds after boot (on Linux,
+   * the start ticks over `AT_CLKTCK`). Needs no read: known from {@link HostProcess.get}.
    *
    * @example
    * ```ts
