@@ -9,6 +9,8 @@ export const GRAFANA_DIR = join(ROOT, 'grafana');
 export interface DashboardQuery {
   readonly where: string;
   readonly expr: string;
+  /** The title of the row the panel is under (`''` before the first row and for variables). */
+  readonly row: string;
 }
 
 interface Panel {
@@ -25,9 +27,11 @@ export function dashboardQueries(file = join(GRAFANA_DIR, 'dashboard.json')): Da
     templating?: { list?: Array<{ name: string; type: string; query?: string | { query?: string } }> };
   };
   const out: DashboardQuery[] = [];
+  let row = '';
   const visit = (panels: readonly Panel[] | undefined) => {
     for (const panel of panels ?? []) {
-      for (const target of panel.targets ?? []) if (target.expr) out.push({ where: `${panel.title} ${target.refId}`, expr: target.expr });
+      if (panel.type === 'row') row = panel.title ?? '';
+      for (const target of panel.targets ?? []) if (target.expr) out.push({ where: `${panel.title} ${target.refId}`, expr: target.expr, row });
       visit(panel.panels);
     }
   };
@@ -35,7 +39,7 @@ export function dashboardQueries(file = join(GRAFANA_DIR, 'dashboard.json')): Da
   for (const variable of dashboard.templating?.list ?? []) {
     if (variable.type !== 'query') continue;
     const query = typeof variable.query === 'string' ? variable.query : variable.query?.query;
-    if (query) out.push({ where: `variable ${variable.name}`, expr: query });
+    if (query) out.push({ where: `variable ${variable.name}`, expr: query, row: '' });
   }
   return out;
 }
@@ -62,5 +66,5 @@ export function metricNames(expr: string): string[] {
 
 /** A dashboard expression with Grafana's variables replaced so Prometheus can evaluate it. */
 export function concrete(expr: string): string {
-  return expr.replace(/\$__rate_interval/g, '1m').replace(/\$hostname/g, '.*').replace(/\$username/g, '.*');
+  return expr.replace(/\$__rate_interval/g, '1m').replace(/\$hostname/g, '.*').replace(/\$username/g, '.*').replace(/\$namespace/g, '.*');
 }

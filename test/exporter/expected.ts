@@ -62,6 +62,8 @@ export const PROCESS_FAMILIES = [
   'process_gpu_decoder_utilization_Percentage',
 ];
 export const INFO_FAMILIES = ['nvitop_info', 'process_info_info'];
+/** Families exported only with `--kubernetes` (`kubernetes: true`). */
+export const KUBERNETES_FAMILIES = ['gpu_allocation_info'];
 
 export const ALL_FAMILIES = [
   ...INFO_FAMILIES,

@@ -12,7 +12,10 @@ import { parse as parseYaml } from 'yaml';
 import { parseExporterArguments } from '../../src/cli/exporter/args.js';
 import { ROOT } from '../helpers/exporter-process.js';
 import { GRAFANA_DIR, dashboardQueries, metricNames } from './dashboard-queries.js';
-import { ALL_FAMILIES } from './expected.js';
+import { ALL_FAMILIES, KUBERNETES_FAMILIES } from './expected.js';
+
+/** The dashboard row of the by-pod view (nvitop-exporter --kubernetes). */
+const KUBERNETES_ROW = 'Kubernetes pods';
 
 const read = (name: string) => readFileSync(join(GRAFANA_DIR, name), 'utf8');
 const yaml = (name: string) => parseYaml(read(name)) as Record<string, unknown>;
@@ -64,11 +67,14 @@ describe('grafana/dashboard.json', () => {
     const queries = dashboardQueries();
     expect(queries.length).toBeGreaterThan(30);
     const used = new Set<string>();
-    for (const { where, expr } of queries) {
+    for (const { where, expr, row } of queries) {
       const names = metricNames(expr);
       expect(names.length, `${where}: ${expr}`).toBeGreaterThan(0);
+      // The Kubernetes row (and its namespace variable) may also use what --kubernetes adds;
+      // test/exporter/grafana-pods.test.ts evaluates it against such an exporter.
+      const exported = row === KUBERNETES_ROW || where === 'variable namespace' ? [...ALL_FAMILIES, ...KUBERNETES_FAMILIES] : ALL_FAMILIES;
       for (const name of names) {
-        expect(ALL_FAMILIES, `${where}: ${name}`).toContain(name);
+        expect(exported, `${where}: ${name}`).toContain(name);
         used.add(name);
         if (!where.startsWith('variable')) expect(expr, where).toContain(`${name}{`);
       }
@@ -79,7 +85,7 @@ describe('grafana/dashboard.json', () => {
 
   it('has the hostname and username variables nvitop-exporter\'s dashboard has, and a data-source variable', () => {
     const names = dashboard.templating.list.map((v) => v.name);
-    expect(names).toEqual(expect.arrayContaining(['datasource', 'hostname', 'username']));
+    expect(names).toEqual(expect.arrayContaining(['datasource', 'hostname', 'username', 'namespace']));
     expect(dashboard.templating.list.find((v) => v.name === 'datasource')?.type).toBe('datasource');
     for (const panel of dashboard.panels.filter((p) => p.type !== 'row')) {
       expect(panel.datasource?.uid, panel.title).toBe('${datasource}');
@@ -123,6 +129,15 @@ describe('grafana/dashboard.json', () => {
       expect(names.filter(selects).sort(), `${where} on this machine`).toEqual(whole.sort());
       expect(expr).toMatch(/^sum by \(hostname\) \(rate\(/);
     }
+  });
+
+  it('has a by-pod view: panels grouped by namespace and pod, and the allocation series joined on the device', () => {
+    const row = dashboardQueries().filter((q) => q.row === KUBERNETES_ROW);
+    expect(row.length).toBeGreaterThanOrEqual(4);
+    for (const { where, expr } of row) expect(expr, where).toMatch(/namespace=~"\$namespace"/);
+    const grouped = row.filter((q) => /^sum by \(hostname, namespace, pod\)|^avg by \(hostname, namespace, pod\)/.test(q.expr));
+    expect(grouped.map((q) => metricNames(q.expr)[0])).toEqual(expect.arrayContaining(['process_gpu_memory_MiB', 'gpu_allocation_info']));
+    expect(row.some((q) => /gpu_allocation_info\{[^}]*\} \* on \(hostname, uuid\) group_left gpu_/.test(q.expr))).toBe(true);
   });
 
   it('every metric nvitop-exporter\'s own dashboard queries is exported', () => {
