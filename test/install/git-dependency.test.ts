@@ -31,8 +31,9 @@ describe('git dependency', () => {
   let project: string;
 
   it('with allowScripts["git+…"]: true the prepare script builds the package', async () => {
-    // As the README says: the git URL allowed (its prepare builds it), koffi's script denied.
-    project = scratchProject('gitdep', { type: 'module', allowScripts: { [url]: true, koffi: false } });
+    // As the README says: the git URL allowed (its prepare builds it), koffi's and protobufjs's
+    // scripts denied.
+    project = scratchProject('gitdep', { type: 'module', allowScripts: { [url]: true, koffi: false, protobufjs: false } });
     cleanup.push(project);
     const result = await npmInstall(project, [url]);
     expect(result.stderr).not.toMatch(/npm (error|ERR!)/);

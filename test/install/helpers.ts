@@ -53,6 +53,10 @@ export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   delete env['NVITOP_NVML_LIBRARY'];
   delete env['NVITOP_FAKE_NVML_SCENARIO'];
   delete env['CUDA_VISIBLE_DEVICES'];
+  // Every npm of the suite (and the ones npm itself starts for a git dependency or a Dockerfile
+  // step) takes packages and their metadata from the npm cache when it has them, as CI's own
+  // `npm ci` left it: the suite downloads each package once.
+  env['npm_config_prefer_offline'] = 'true';
   return { ...env, ...extra };
 }
 
