@@ -174,6 +174,7 @@ export {
   type HttpsSettings,
   type MetricsServer,
   type MetricsServerOptions,
+  type ProcessMetricsOptions,
   type PromRegistry,
   type TlsFiles,
 } from './exporter/index.js';

@@ -64,7 +64,7 @@ describe('public API', () => {
       'type LockRecord', 'type LoggedDevice', 'type Maybe', 'type MemoryInfo', 'type MetricFunction', 'type MetricSink',
       'type MetricValue', 'type Metrics', 'type MetricsServer', 'type MetricsServerOptions', 'type NotApplicable',
       'type NvmlIndex', 'type OnCollect', 'type PodQosClass', 'type PodResources', 'type PodResourcesState', 'type PodResourcesStatus',
-      'type ProcessContainer', 'type PromRegistry', 'type RankedCandidate', 'type Rejection', 'type ResourceMetricCollectorOptions',
+      'type ProcessContainer', 'type ProcessMetricsOptions', 'type PromRegistry', 'type RankedCandidate', 'type Rejection', 'type ResourceMetricCollectorOptions',
       'type Sample', 'type ScalarWriter', 'type SelectDevicesOptions', 'type SelectFormat', 'type SelectResult',
       'type SelectionCandidate', 'type SelectionCriteria', 'type SelectionDecision', 'type SinkTarget', 'type SnapshotGroup',
       'type SnapshotOptions', 'type SnapshotResult', 'type SummaryWriterOptions', 'type SwapMemoryInfo', 'type TakeSnapshotsOptions',

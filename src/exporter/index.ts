@@ -20,7 +20,7 @@
 export { createExporter, type Exporter, type ExporterOptions, type ExpositionSource } from './exporter.js';
 export { startMetricsServer, type MetricsServer, type MetricsServerOptions } from './server.js';
 export { loadTlsSettings, checkTlsPairing, checkTlsFiles, TlsConfigError, type TlsFiles, type HttpsSettings } from './tls.js';
-export { registerProcessMetrics, NON_COUNTER_TOTALS } from './process-metrics.js';
+export { registerProcessMetrics, NON_COUNTER_TOTALS, type ProcessMetricsOptions } from './process-metrics.js';
 export { MissingDependencyError, type PromRegistry } from './prom.js';
 export { guessIpAddress } from './ip-address.js';
 export { collectSample, exportableDevices, type ExporterSample, type DeviceSample, type DeviceLabels } from './sample.js';

@@ -5,7 +5,21 @@
  * @module
  */
 import type { Registry } from 'prom-client';
+import { checkOptions, is } from '../core/options.js';
 import { promClient, type PromRegistry } from './prom.js';
+
+/** Options of {@link registerProcessMetrics}. */
+export interface ProcessMetricsOptions {
+  /**
+   * How often the event-loop lag is sampled, in milliseconds (prom-client's
+   * `eventLoopMonitoringPrecision`, default 10). Each sample is a timer wake-up: every 10 ms costs
+   * a process that is otherwise idle several milliseconds of CPU a second; the
+   * `nvitop-exporter` command samples once a second.
+   */
+  readonly eventLoopMonitoringPrecision?: number;
+}
+
+const PROCESS_METRICS_RULES = { eventLoopMonitoringPrecision: is.number({ min: 1, unit: 'milliseconds' }) };
 
 /**
  * prom-client default gauges whose names end in `_total`, which `promtool check metrics` rejects
@@ -25,7 +39,7 @@ export const NON_COUNTER_TOTALS: readonly string[] = [
 
 /**
  * Registers prom-client's default process metrics in `registry`, minus
- * `NON_COUNTER_TOTALS`.
+ * `NON_COUNTER_TOTALS`, the event-loop lag sampled every `eventLoopMonitoringPrecision` ms.
  *
  * @example
  * ```ts
@@ -34,7 +48,11 @@ export const NON_COUNTER_TOTALS: readonly string[] = [
  * (await registry.metrics()).includes('process_cpu_seconds_total'); // true
  * ```
  */
-export function registerProcessMetrics(registry: PromRegistry): void {
-  promClient().collectDefaultMetrics({ register: registry as Registry });
+export function registerProcessMetrics(registry: PromRegistry, options: ProcessMetricsOptions = {}): void {
+  checkOptions('registerProcessMetrics', options, PROCESS_METRICS_RULES);
+  promClient().collectDefaultMetrics({
+    register: registry as Registry,
+    ...(options.eventLoopMonitoringPrecision === undefined ? {} : { eventLoopMonitoringPrecision: options.eventLoopMonitoringPrecision }),
+  });
   for (const name of NON_COUNTER_TOTALS) registry.removeSingleMetric(name);
 }

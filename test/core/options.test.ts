@@ -96,6 +96,7 @@ describe('every public entry point that takes options', () => {
     ['new JsonlLogger()', (o) => new api.JsonlLogger(file('a.jsonl'), o as api.JsonlLoggerOptions)],
     ['new GpuStatsLogger()', (o) => new api.GpuStatsLogger(o as api.GpuStatsLoggerOptions)],
     ['createExporter', (o) => api.createExporter(o as api.ExporterOptions)],
+    ['registerProcessMetrics', (o) => api.registerProcessMetrics({} as api.PromRegistry, o as api.ProcessMetricsOptions)],
   ];
   /** A mistyped key of each (its correct spelling in the message). */
   const typos: Record<string, [string, string]> = {
@@ -110,6 +111,7 @@ describe('every public entry point that takes options', () => {
     'new JsonlLogger()': ['flushIntervalMS', 'flushIntervalMs'],
     'new GpuStatsLogger()': ['temprature', 'temperature'],
     createExporter: ['hostName', 'hostname'],
+    registerProcessMetrics: ['eventLoopMonitoringPrecission', 'eventLoopMonitoringPrecision'],
   };
   /** A value of the wrong type or range for each. */
   const badValues: Record<string, [string, unknown]> = {
@@ -124,6 +126,7 @@ describe('every public entry point that takes options', () => {
     'new JsonlLogger()': ['fsync', 'yes'],
     'new GpuStatsLogger()': ['perBatch', 1.5],
     createExporter: ['interval', -1],
+    registerProcessMetrics: ['eventLoopMonitoringPrecision', 0],
   };
 
   it('refuses a typo with the close name, before touching NVML or the disk', async () => {

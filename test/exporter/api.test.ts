@@ -149,6 +149,27 @@ describe('createExporter', () => {
     for (const family of families.values()) if (family.name.endsWith('_total')) expect(family.type, family.name).toBe('counter');
   });
 
+  it('registerProcessMetrics samples the event-loop lag as often as asked', async () => {
+    const samples = async (precision: number | undefined) => {
+      const registry = new Registry();
+      api.registerProcessMetrics(registry, precision === undefined ? {} : { eventLoopMonitoringPrecision: precision });
+      await registry.metrics(); // resets the histogram
+      await sleep(600);
+      const text = await registry.metrics();
+      registry.clear();
+      return text;
+    };
+    // Sampled every 10 ms (prom-client's default), 600 ms hold dozens of samples, each at least
+    // 10 ms; sampled once a second, none yet (an empty histogram: max 0, mean NaN).
+    const lag = (text: string, which: string) => parsePromText(text).get(`nodejs_eventloop_lag_${which}_seconds`)?.samples[0]?.value;
+    const fine = await samples(undefined);
+    expect(lag(fine, 'min')).toBeGreaterThanOrEqual(0.01);
+    expect(lag(fine, 'max')).toBeGreaterThan(0);
+    const coarse = await samples(1000);
+    expect(lag(coarse, 'max')).toBe(0);
+    expect(lag(coarse, 'mean')).toBeNaN();
+  });
+
   it('startMetricsServer serves a registry on a free port', async () => {
     const registry = new Registry();
     const exporter = api.createExporter({ registry, hostname: 'svc' });
