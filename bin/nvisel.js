@@ -1,7 +1,5 @@
 #!/usr/bin/env node
 'use strict';
-// The nvisel command: runs its CommonJS bundle, dist/bin/nvisel.cjs, with a compile cache (see
-// src/cli/bin-loader.cts). This folder is CommonJS (bin/package.json): no ES module loader at start-up.
-const { runBundle } = require('../dist/bin/load.cjs');
-
-runBundle('nvisel');
+// The nvisel command: its CommonJS bundle, dist/bin/nvisel.cjs (scripts/bundle.mjs). This folder is
+// CommonJS (bin/package.json), so start-up goes through no ES module loader.
+require('../dist/bin/nvisel.cjs');

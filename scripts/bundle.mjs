@@ -5,8 +5,9 @@
 //    library) and the pure-JavaScript dependencies, with their licences in
 //    dist/bin/THIRD-PARTY-NOTICES.txt. CommonJS because Node compiles a CommonJS file lazily and
 //    loads it without the ES module loader's per-module resolution and linking: `nvitop -1` took
-//    ~1/3 less CPU time than as ES module chunks (issue 15). The bins in bin/ (CommonJS too) run
-//    them through dist/bin/load.cjs (src/cli/bin-loader.cts), which adds a compile cache;
+//    ~1/3 less CPU time than as ES module chunks (issue 15). The bins in bin/ (CommonJS too)
+//    require them. (A V8 code cache of the bundle, tried too, made start-up slower: reading and
+//    deserialising its eagerly compiled functions cost more than compiling the few that run);
 //  - dist/bundle/<entry>.js: the package's entries as ES modules (package.json "exports"
 //    "import"); dependencies and peer dependencies stay external, installed beside the package;
 //  - dist/bundle/<entry>.cjs: the "require" entries, which require() the ES module (Node >= 20.19
@@ -200,16 +201,6 @@ function writeNotices(metafile) {
 
 for (const dir of ['dist/bin', 'dist/bundle']) rmSync(path.join(root, dir), { recursive: true, force: true });
 mkdirSync(path.join(root, 'dist/bundle'), { recursive: true });
-/** The bins' loader (a compile cache for the programs), beside them. */
-function bundleBinLoader() {
-  return build({
-    ...common,
-    format: 'cjs',
-    entryPoints: ['dist/cli/bin-loader.cjs'],
-    outfile: path.join(root, 'dist/bin/load.cjs'),
-  });
-}
-
 /** The CUDA device-order child program, beside each bundle that may spawn it. */
 function bundleChildPrograms() {
   return ['dist/bin', 'dist/bundle'].map((dir) =>
@@ -223,6 +214,6 @@ function bundleChildPrograms() {
   );
 }
 
-const [cli] = await Promise.all([bundleCli(), bundleEntries(), bundleDeclarations(), bundleBinLoader(), ...bundleChildPrograms()]);
+const [cli] = await Promise.all([bundleCli(), bundleEntries(), bundleDeclarations(), ...bundleChildPrograms()]);
 writeNotices(cli.metafile);
 writeRequireEntries();

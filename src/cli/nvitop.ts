@@ -139,7 +139,10 @@ export async function main(cli: CliEnvironment): Promise<number> {
 
   // Loaded together (the once path needs all three; the module graph resolves in parallel).
   // Wall time and CPU time (user + system) of each phase, for LOGLEVEL=DEBUG.
+  // (CPU time is read only when it is printed: the first process.cpuUsage() costs milliseconds.)
+  const debug = debugEnabled(cli.env);
   const cpuMs = (): number => {
+    if (!debug) return 0;
     const usage = process.cpuUsage();
     return (usage.user + usage.system) / 1000;
   };

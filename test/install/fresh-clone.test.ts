@@ -33,7 +33,7 @@ describe.each([['ci'], ['install']])('fresh clone, npm %s', (command) => {
     expect(installed.stderr).not.toMatch(/npm (error|ERR!)/);
     expect(installed.code).toBe(0);
     process.stdout.write(`npm ${command} on a fresh clone (build included): ${installed.seconds.toFixed(1)} s\n`);
-    for (const file of ['dist/bin/nvitop.cjs', 'dist/bin/nvisel.cjs', 'dist/bin/nvitop-exporter.cjs', 'dist/bin/load.cjs', 'dist/bundle/index.js', 'dist/bundle/index.cjs', 'dist/bundle/index.d.ts']) {
+    for (const file of ['dist/bin/nvitop.cjs', 'dist/bin/nvisel.cjs', 'dist/bin/nvitop-exporter.cjs', 'dist/bundle/index.js', 'dist/bundle/index.cjs', 'dist/bundle/index.d.ts']) {
       expect(existsSync(path.join(clone, file)), file).toBe(true);
     }
   }, 600_000);

@@ -40,7 +40,7 @@ describe('git dependency', () => {
     expect(result.code).toBe(0);
     process.stdout.write(`npm install of the git dependency (clone, dev install, build): ${result.seconds.toFixed(1)} s\n`);
     const installed = path.join(project, 'node_modules', 'nvitop-node');
-    for (const file of ['dist/bin/nvitop.cjs', 'dist/bin/load.cjs', 'dist/bundle/index.js', 'dist/bundle/index.cjs', 'dist/bundle/index.d.ts']) {
+    for (const file of ['dist/bin/nvitop.cjs', 'dist/bundle/index.js', 'dist/bundle/index.cjs', 'dist/bundle/index.d.ts']) {
       expect(existsSync(path.join(installed, file)), file).toBe(true);
     }
     // What arrives is the packed package: no sources, no maps, no dev dependencies.

@@ -141,7 +141,7 @@ describe('grafana/Dockerfile, replayed', () => {
 
   it('the image holds the command bundles and koffi, no sources and no dev dependencies', () => {
     const app = inside(final!, '.');
-    for (const file of ['bin/nvitop-exporter.js', 'bin/package.json', 'dist/bin/nvitop-exporter.cjs', 'dist/bin/load.cjs', 'node_modules/koffi/package.json', 'package.json']) {
+    for (const file of ['bin/nvitop-exporter.js', 'bin/package.json', 'dist/bin/nvitop-exporter.cjs', 'node_modules/koffi/package.json', 'package.json']) {
       expect(existsSync(path.join(app, file)), file).toBe(true);
     }
     for (const absent of ['src', 'node_modules/typescript', 'node_modules/vitest', 'node_modules/prom-client']) {
