@@ -2,7 +2,10 @@
 // measured in the same run (interleaved, median of N), the CPU time (user + system, mean of N:
 // a figure a busy machine disturbs far less than wall time), and the NVML calls one run makes.
 //
-//   npm run build && npm run build:fake-nvml && node bench/nvitop-once.mjs [N]
+//   npm run build && npm run build:fake-nvml && node bench/nvitop-once.mjs [N] [--against DIR]
+//
+// --against DIR adds `nvitop -1` of another built checkout (e.g. a worktree of an earlier commit)
+// to the same interleaved rounds: a before/after comparison in one run.
 //
 // Prints figures only; nothing here passes or fails.
 import { spawn, spawnSync } from 'node:child_process';
@@ -12,7 +15,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const runs = Number.parseInt(process.argv[2] ?? process.env.BENCH_N ?? '21', 10);
+const argv = process.argv.slice(2);
+const againstAt = argv.indexOf('--against');
+const against = againstAt >= 0 ? path.resolve(argv[againstAt + 1]) : undefined;
+if (againstAt >= 0) argv.splice(againstAt, 2);
+const runs = Number.parseInt(argv[0] ?? process.env.BENCH_N ?? '21', 10);
 const bin = path.join(root, 'bin', 'nvitop.js');
 const env = {
   ...process.env,
@@ -63,6 +70,7 @@ const cases = {
   // The floor set by the core API: load it (koffi, the NVML binding) and initialise NVML.
   'core import + Device.count()': ['--input-type=module', '-e', `const c = await import(${JSON.stringify(path.join(root, 'dist', 'core', 'index.js'))}); c.Device.count(); process.stdout.write('x');`],
 };
+if (against !== undefined) cases[`nvitop -1 of ${path.basename(against)}`] = [path.join(against, 'bin', 'nvitop.js'), '-1'];
 const extra = { 'nvitop -1 (COLUMNS=200)': { COLUMNS: '200' } };
 const results = Object.fromEntries(Object.keys(cases).map((name) => [name, { output: [], exit: [], cpu: [] }]));
 
