@@ -159,11 +159,12 @@ describe('createExporter', () => {
       registry.clear();
       return text;
     };
-    // Sampled every 10 ms (prom-client's default), 600 ms hold dozens of samples, each at least
-    // 10 ms; sampled once a second, none yet (an empty histogram: max 0, mean NaN).
+    // Sampled every 10 ms (prom-client's default), 600 ms hold dozens of samples, each about 10 ms
+    // (a timer may fire a little early: 9.2 ms was seen); sampled once a second, none yet (an
+    // empty histogram: max 0, mean NaN).
     const lag = (text: string, which: string) => parsePromText(text).get(`nodejs_eventloop_lag_${which}_seconds`)?.samples[0]?.value;
     const fine = await samples(undefined);
-    expect(lag(fine, 'min')).toBeGreaterThanOrEqual(0.01);
+    expect(lag(fine, 'min')).toBeGreaterThan(0.005);
     expect(lag(fine, 'max')).toBeGreaterThan(0);
     const coarse = await samples(1000);
     expect(lag(coarse, 'max')).toBe(0);
