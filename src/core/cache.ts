@@ -25,7 +25,8 @@ export function setQueryCacheTtl(ttlMs: number): void {
   queryCacheSettings.ttlMs = ttlMs;
 }
 
-interface Entry {
+/** A cached value and when it was stored (`Infinity` for a permanent one). */
+export interface Entry {
   readonly at: number;
   readonly value: unknown;
 }
@@ -37,14 +38,26 @@ export class QueryMemo {
 
   /** Returns the cached value of `key` if fresh, else computes and stores it. */
   get<T>(key: string, compute: () => T, permanent = false): T {
+    const entry = this.fresh(key, permanent);
+    return entry !== undefined ? (entry.value as T) : this.put(key, compute(), permanent);
+  }
+
+  /**
+   * The entry of `key` when it may be used (permanent, inside a scope, or younger than the TTL),
+   * else undefined; with {@link put}, a lookup that allocates nothing on a hit.
+   */
+  fresh(key: string, permanent = false): Entry | undefined {
     const entry = this.entries.get(key);
-    const now = performance.now();
-    if (entry !== undefined && (permanent || this.scopeDepth > 0 || now - entry.at < queryCacheSettings.ttlMs)) {
-      return entry.value as T;
-    }
-    const value = compute();
+    if (entry === undefined) return undefined;
+    // The clock is read only when an entry's age decides (most hits are inside a oneshot scope).
+    if (permanent || this.scopeDepth > 0 || entry.at === Number.POSITIVE_INFINITY) return entry;
+    return performance.now() - entry.at < queryCacheSettings.ttlMs ? entry : undefined;
+  }
+
+  /** Stores `value` under `key` (when caching is on, or in a scope, or `permanent`) and returns it. */
+  put<T>(key: string, value: T, permanent = false): T {
     if (permanent || queryCacheSettings.ttlMs > 0 || this.scopeDepth > 0) {
-      this.entries.set(key, { at: permanent ? Number.POSITIVE_INFINITY : now, value });
+      this.entries.set(key, { at: permanent ? Number.POSITIVE_INFINITY : performance.now(), value });
     }
     return value;
   }

@@ -74,7 +74,9 @@ export abstract class DeviceQueries {
   protected q<T>(key: string, fn: (handle: N.NvmlDeviceHandle) => T, permanent = false): Maybe<T> {
     const handle = this.handle;
     if (handle === null) return NA;
-    return this.memo.get(key, () => nvmlQuery(() => fn(handle)), permanent);
+    const cached = this.memo.fresh(key, permanent);
+    if (cached !== undefined) return cached.value as Maybe<T>;
+    return this.memo.put(key, nvmlQuery(() => fn(handle)), permanent);
   }
 
   /** Runs `fn` with this device's query results frozen, so every value comes from one moment. */
@@ -95,7 +97,8 @@ export abstract class DeviceQueries {
 
   /**
    * Whether the GPU is lost: its handle could not be obtained, or NVML answers `GPU_IS_LOST`
-   * (it fell off the bus). Asks NVML each time (one cheap query), never from the cache.
+   * (it fell off the bus). A memory reading the device holds (in a `oneshot()`, or younger than
+   * the query cache TTL) already shows the GPU answering; otherwise it asks NVML (one cheap query).
    *
    * @example
    * ```ts
@@ -105,6 +108,8 @@ export abstract class DeviceQueries {
   isLost(): boolean {
     const handle = this.handle;
     if (handle === null) return true;
+    const memory = this.memo.fresh('memoryInfo');
+    if (memory !== undefined && !isNA(memory.value)) return false;
     try {
       N.deviceGetMemoryInfo(handle);
       return false;

@@ -240,20 +240,34 @@ const ALL_KEYS = Object.keys(DEVICE_FIELDS) as DeviceFieldKey[];
 const ALWAYS = new Set<DeviceFieldKey>(ALL_KEYS.filter((key) => DEVICE_FIELDS[key].group === 'identity'));
 
 type Reader = (context: FieldContext) => Record<string, unknown>;
+type Read = (context: FieldContext) => unknown;
+
+/**
+ * A reader that builds one record from a fixed list of fields: the `read` ones are read, the
+ * others hold their NA value. It is generated as a single object literal,
+ * `(context) => ({ "kind": reads[0](context), "serial": nas[1], … })`, so V8 sees one call site
+ * per field (each can be inlined) and gives the record the fast layout of a literal; a loop over
+ * the table with computed-key stores is several times slower to warm up and turns a record of more
+ * than about 16 keys into a dictionary. The code is made only from this module's own keys.
+ */
+function compileRecord(keys: readonly DeviceFieldKey[], read: (key: DeviceFieldKey) => boolean): Reader {
+  const reads = keys.map((key) => DEVICE_FIELDS[key].read as Read);
+  const nas = keys.map((key) => DEVICE_FIELDS[key].na as unknown);
+  const properties = keys.map((key, i) => `${JSON.stringify(key)}: ${read(key) ? `reads[${i}](context)` : `nas[${i}]`}`);
+  const build = new Function('reads', 'nas', `'use strict';\nreturn (context) => ({\n${properties.join(',\n')}\n});`) as (reads: readonly Read[], nas: readonly unknown[]) => Reader;
+  return build(reads, nas);
+}
+
+function checkKeys(keys: Iterable<string>): void {
+  for (const key of keys) if (!Object.hasOwn(DEVICE_FIELDS, key)) throw new InvalidInputError('device field', key, `one of ${ALL_KEYS.join(', ')}`);
+}
 
 /** Readers prepared per key list (callers pass constant arrays, so each is prepared once). */
 const readers = new WeakMap<readonly string[], Reader>();
 
 function compile(keys: readonly DeviceFieldKey[]): Reader {
-  for (const key of keys) {
-    if (!Object.hasOwn(DEVICE_FIELDS, key)) throw new InvalidInputError('device field', key, `one of ${ALL_KEYS.join(', ')}`);
-  }
-  const reads = keys.map((key) => DEVICE_FIELDS[key].read as (context: FieldContext) => unknown);
-  return (context) => {
-    const out: Record<string, unknown> = {};
-    for (let i = 0; i < keys.length; i += 1) out[keys[i] as string] = (reads[i] as (context: FieldContext) => unknown)(context);
-    return out;
-  };
+  checkKeys(keys);
+  return compileRecord(keys, () => true);
 }
 
 /**
@@ -269,6 +283,10 @@ export function readFields<K extends DeviceFieldKey>(context: FieldContext, keys
   }
   return reader(context) as Pick<DeviceSnapshot, K>;
 }
+
+/** Snapshot readers per selection plan (which fields are read: a `0`/`1` string over the table). */
+const snapshotReaders = new Map<string, Reader>();
+const fullSnapshot = compileRecord(ALL_KEYS, () => true);
 
 /**
  * Options of `Device.asSnapshot()`: every field is read, less the groups `include` leaves out,
@@ -295,13 +313,16 @@ export interface SnapshotOptions {
  */
 export function snapshotOf(context: FieldContext, selection: SnapshotOptions = {}): DeviceSnapshot {
   const { include, fields } = selection;
+  if (include === undefined && fields === undefined) return fullSnapshot(context) as DeviceSnapshot;
+  if (fields !== undefined) checkKeys(fields);
   const named = fields === undefined ? null : new Set<string>(fields);
-  if (named !== null) for (const key of named) if (!Object.hasOwn(DEVICE_FIELDS, key)) throw new InvalidInputError('device field', key, `one of ${ALL_KEYS.join(', ')}`);
-  const out: Record<string, unknown> = {};
-  for (const key of ALL_KEYS) {
-    const field = DEVICE_FIELDS[key] as DeviceField<unknown>;
-    const wanted = ALWAYS.has(key) || ((include?.[field.group as SnapshotGroup] ?? true) && (named === null || named.has(key)));
-    out[key] = wanted ? field.read(context) : field.na;
+  const wanted = (key: DeviceFieldKey): boolean =>
+    ALWAYS.has(key) || ((include?.[DEVICE_FIELDS[key].group as SnapshotGroup] ?? true) && (named === null || named.has(key)));
+  const plan = ALL_KEYS.map((key) => (wanted(key) ? '1' : '0')).join('');
+  let reader = snapshotReaders.get(plan);
+  if (reader === undefined) {
+    reader = compileRecord(ALL_KEYS, wanted);
+    snapshotReaders.set(plan, reader);
   }
-  return out as DeviceSnapshot;
+  return reader(context) as DeviceSnapshot;
 }
