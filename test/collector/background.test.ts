@@ -193,7 +193,12 @@ describe('process lifetime', () => {
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n');
     expect(lines.filter((l) => l === 'collect').length).toBeGreaterThanOrEqual(2);
-    expect(lines.at(-1)).toBe('main done'); // it exits right after the program's last work
+    // It exits right after the program's last work: a collection whose timer fell due in the same
+    // turn of the event loop may still print, none later (a collector that kept the process alive
+    // would go on printing until the 20 s kill).
+    const afterMain = lines.slice(lines.indexOf('main done') + 1);
+    expect(lines).toContain('main done');
+    expect(afterMain.length).toBeLessThanOrEqual(1);
     expect(performance.now() - started).toBeLessThan(15_000);
   });
 });
