@@ -84,6 +84,34 @@ describe('device field table', () => {
     expect(JSON.parse(run.stdout)).toEqual([true, true, true, true]);
   });
 
+  it('a derived field is the same computed from its parent in a snapshot as read alone, on every kind of GPU', () => {
+    // The snapshot computes memoryUsedHuman, gpuUtilization, … from memoryInfo, utilizationRates, …
+    // (read once); read([key]) reads each through the device's own method. They must agree,
+    // for physical GPUs, MIG devices, old boards and lost GPUs.
+    const script = `
+      const api = await import(${JSON.stringify(path.join(root, 'dist/internal.js'))});
+      api.setQueryCacheTtl(0);
+      const derived = Object.entries(api.DEVICE_FIELDS).filter(([, field]) => field.derive !== undefined);
+      const problems = derived.filter(([, field]) => !Object.hasOwn(api.DEVICE_FIELDS, field.derive.from)).map(([key]) => key + ': no parent');
+      const devices = api.Device.all().flatMap((device) => [device, ...device.migDevices()]);
+      for (const device of devices) {
+        const snapshot = device.asSnapshot();
+        for (const [key] of derived) {
+          const alone = JSON.stringify(device.read([key])[key]);
+          if (alone !== JSON.stringify(snapshot[key])) problems.push(device.displayIndex + ' ' + key + ': ' + alone + ' vs ' + JSON.stringify(snapshot[key]));
+        }
+      }
+      process.stdout.write(JSON.stringify({ derived: derived.length, devices: devices.length, problems }));`;
+    for (const name of ['eight-gpu', 'mig', 'old-gpu', 'lost-gpu', 'lost-gpu-star']) {
+      const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: fakeNvmlEnv(name), encoding: 'utf8' });
+      expect(run.stderr, name).toBe('');
+      const result = JSON.parse(run.stdout) as { derived: number; devices: number; problems: string[] };
+      expect(result.derived, name).toBeGreaterThanOrEqual(19);
+      expect(result.devices, name).toBeGreaterThan(0);
+      expect(result.problems, name).toEqual([]);
+    }
+  });
+
   it('an unknown field name is refused with a typed error', () => {
     const device = api.Device.fromIndex(0);
     expect(() => device.read(['memoryUsed', 'nope' as 'memoryUsed'])).toThrow(api.InvalidInputError);

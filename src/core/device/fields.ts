@@ -12,8 +12,10 @@
 import * as N from '../nvml/index.js';
 import { InvalidInputError } from '../errors.js';
 import { NA, type Maybe, type NotApplicable } from '../na.js';
+import { bytes2human } from '../units.js';
 import type {
   Bar1MemoryInfo,
+  ClockInfos,
   ClockSpeedInfos,
   DeviceKind,
   MemoryInfo,
@@ -21,7 +23,8 @@ import type {
   UtilizationRates,
 } from '../snapshot-types.js';
 import type { DeviceQueries } from './device-queries.js';
-import { NA_CLOCKS } from './values.js';
+import { throughputHuman } from './snapshot-options.js';
+import { NA_CLOCKS, percentOf } from './values.js';
 
 /**
  * The unit of a numeric field, as NVML reports it: `'bytes'`, `'percent'`, `'MHz'`, `'mW'`,
@@ -59,6 +62,20 @@ export interface DeviceField<T = unknown, G extends string = string> {
   readonly read: (context: FieldContext) => T;
   /** The value when the field is not read (its group left out). */
   readonly na: T;
+  /**
+   * For a field that is a part or a rendering of another field's value (`memoryUsedHuman` of
+   * `memoryInfo`): that field's key and how to get this one from its value. A record that reads
+   * both reads the parent once and computes this from it; `read` still reads it alone.
+   */
+  readonly derive?: Derivation<T>;
+}
+
+/** How a field is computed from another field's value (see {@link DeviceField.derive}). */
+export interface Derivation<T = unknown> {
+  /** The key of the field it comes from. */
+  readonly from: string;
+  /** This field's value, from the parent's value. */
+  readonly compute: (parent: never) => T;
 }
 
 /** `na` may be left out (it is NA) only for fields whose type has NA. */
@@ -67,6 +84,19 @@ type NaOption<T> = NotApplicable extends T ? { readonly na?: T } : { readonly na
 function field<T, G extends string>(group: G, unit: FieldUnit, read: (context: FieldContext) => T, options: NaOption<T>): DeviceField<T, G>;
 function field<T, G extends string>(group: G, unit: FieldUnit, read: (context: FieldContext) => T, options: { readonly na?: T } = {}): DeviceField<T, G> {
   return { group, unit, read, na: (options.na ?? NA) as T };
+}
+
+/** A field derived from the field `from` (its value type `P`); `read` reads it alone. */
+function derived<P, T, G extends string>(
+  group: G,
+  unit: FieldUnit,
+  read: (context: FieldContext) => T,
+  from: string,
+  compute: (parent: P) => T,
+  options: NaOption<T>,
+): DeviceField<T, G> {
+  const na = ((options as { readonly na?: T }).na ?? NA) as T;
+  return { group, unit, read, na, derive: { from, compute: compute as (parent: never) => T } };
 }
 
 /** Identity fields: always read (they cost no NVML call, or one cached for good). */
@@ -119,37 +149,37 @@ export const DEVICE_FIELDS = {
   /** Memory information in bytes. */
   memoryInfo: field('memory', 'bytes', (c) => c.device.memoryInfo(), { na: NA_MEMORY }),
   /** Total memory in bytes. */
-  memoryTotal: field('memory', 'bytes', (c) => c.device.memoryTotal(), {}),
+  memoryTotal: derived('memory', 'bytes', (c) => c.device.memoryTotal(), 'memoryInfo', (m: MemoryInfo) => m.total, {}),
   /** Used memory in bytes. */
-  memoryUsed: field('memory', 'bytes', (c) => c.device.memoryUsed(), {}),
+  memoryUsed: derived('memory', 'bytes', (c) => c.device.memoryUsed(), 'memoryInfo', (m: MemoryInfo) => m.used, {}),
   /** Free memory in bytes. */
-  memoryFree: field('memory', 'bytes', (c) => c.device.memoryFree(), {}),
+  memoryFree: derived('memory', 'bytes', (c) => c.device.memoryFree(), 'memoryInfo', (m: MemoryInfo) => m.free, {}),
   /** Total memory, human (`'81920MiB'`). */
-  memoryTotalHuman: field('memory', null, (c) => c.device.memoryTotalHuman(), {}),
+  memoryTotalHuman: derived('memory', null, (c) => c.device.memoryTotalHuman(), 'memoryInfo', (m: MemoryInfo) => bytes2human(m.total), {}),
   /** Used memory, human. */
-  memoryUsedHuman: field('memory', null, (c) => c.device.memoryUsedHuman(), {}),
+  memoryUsedHuman: derived('memory', null, (c) => c.device.memoryUsedHuman(), 'memoryInfo', (m: MemoryInfo) => bytes2human(m.used), {}),
   /** Free memory, human. */
-  memoryFreeHuman: field('memory', null, (c) => c.device.memoryFreeHuman(), {}),
+  memoryFreeHuman: derived('memory', null, (c) => c.device.memoryFreeHuman(), 'memoryInfo', (m: MemoryInfo) => bytes2human(m.free), {}),
   /** Used / total in percent, one decimal. */
-  memoryPercent: field('memory', 'percent', (c) => c.device.memoryPercent(), {}),
+  memoryPercent: derived('memory', 'percent', (c) => c.device.memoryPercent(), 'memoryInfo', (m: MemoryInfo) => percentOf(m.used, m.total), {}),
   /** `'used / total'` human string. */
-  memoryUsage: field('memory', null, (c) => c.device.memoryUsage(), { na: NA_PAIR }),
+  memoryUsage: derived('memory', null, (c) => c.device.memoryUsage(), 'memoryInfo', (m: MemoryInfo) => `${bytes2human(m.used)} / ${bytes2human(m.total)}`, { na: NA_PAIR }),
   /** BAR1 memory in bytes. */
   bar1MemoryInfo: field('bar1', 'bytes', (c) => c.device.bar1MemoryInfo(), { na: NA_BAR1 }),
   /** Used BAR1 memory, human. */
-  bar1MemoryUsedHuman: field('bar1', null, (c) => c.device.bar1MemoryUsedHuman(), {}),
+  bar1MemoryUsedHuman: derived('bar1', null, (c) => c.device.bar1MemoryUsedHuman(), 'bar1MemoryInfo', (m: Bar1MemoryInfo) => bytes2human(m.used), {}),
   /** Used / total BAR1 memory in percent, one decimal. */
-  bar1MemoryPercent: field('bar1', 'percent', (c) => c.device.bar1MemoryPercent(), {}),
+  bar1MemoryPercent: derived('bar1', 'percent', (c) => c.device.bar1MemoryPercent(), 'bar1MemoryInfo', (m: Bar1MemoryInfo) => percentOf(m.used, m.total), {}),
   /** Utilization rates in percent. */
   utilizationRates: field('utilization', 'percent', (c) => c.device.utilizationRates(), { na: NA_UTILIZATION }),
   /** GPU (SM activity) utilization in percent. */
-  gpuUtilization: field('utilization', 'percent', (c) => c.device.gpuUtilization(), {}),
+  gpuUtilization: derived('utilization', 'percent', (c) => c.device.gpuUtilization(), 'utilizationRates', (u: UtilizationRates) => u.gpu, {}),
   /** Memory bandwidth utilization in percent. */
-  memoryUtilization: field('utilization', 'percent', (c) => c.device.memoryUtilization(), {}),
+  memoryUtilization: derived('utilization', 'percent', (c) => c.device.memoryUtilization(), 'utilizationRates', (u: UtilizationRates) => u.memory, {}),
   /** Encoder utilization in percent. */
-  encoderUtilization: field('encoderDecoder', 'percent', (c) => c.device.encoderUtilization(), {}),
+  encoderUtilization: derived('encoderDecoder', 'percent', (c) => c.device.encoderUtilization(), 'utilizationRates', (u: UtilizationRates) => u.encoder, {}),
   /** Decoder utilization in percent. */
-  decoderUtilization: field('encoderDecoder', 'percent', (c) => c.device.decoderUtilization(), {}),
+  decoderUtilization: derived('encoderDecoder', 'percent', (c) => c.device.decoderUtilization(), 'utilizationRates', (u: UtilizationRates) => u.decoder, {}),
   /** Current clocks in MHz. */
   clockInfos: field('clocks', 'MHz', (c) => c.device.clockInfos(), { na: NA_CLOCKS }),
   /** Maximum clocks in MHz. */
@@ -157,9 +187,9 @@ export const DEVICE_FIELDS = {
   /** Current and maximum clocks. */
   clockSpeedInfos: field('clocks', 'MHz', (c) => c.device.clockSpeedInfos(), { na: NA_SPEEDS }),
   /** Current SM clock in MHz. */
-  smClock: field('clocks', 'MHz', (c) => c.device.smClock(), {}),
+  smClock: derived('clocks', 'MHz', (c) => c.device.smClock(), 'clockInfos', (clocks: ClockInfos) => clocks.sm, {}),
   /** Current memory clock in MHz. */
-  memoryClock: field('clocks', 'MHz', (c) => c.device.memoryClock(), {}),
+  memoryClock: derived('clocks', 'MHz', (c) => c.device.memoryClock(), 'clockInfos', (clocks: ClockInfos) => clocks.memory, {}),
   /** Fan speed in percent of the maximum (may exceed 100). */
   fanSpeed: field('sensors', 'percent', (c) => c.device.fanSpeed(), {}),
   /** GPU temperature in Celsius. */
@@ -173,13 +203,13 @@ export const DEVICE_FIELDS = {
   /** PCIe throughput in KiB/s. */
   pcieThroughput: field('pcie', 'KiB/s', (c) => c.device.pcieThroughput(), { na: NA_THROUGHPUT }),
   /** PCIe TX throughput in KiB/s. */
-  pcieTxThroughput: field('pcie', 'KiB/s', (c) => c.device.pcieTxThroughput(), {}),
+  pcieTxThroughput: derived('pcie', 'KiB/s', (c) => c.device.pcieTxThroughput(), 'pcieThroughput', (t: ThroughputInfo) => t.tx, {}),
   /** PCIe RX throughput in KiB/s. */
-  pcieRxThroughput: field('pcie', 'KiB/s', (c) => c.device.pcieRxThroughput(), {}),
+  pcieRxThroughput: derived('pcie', 'KiB/s', (c) => c.device.pcieRxThroughput(), 'pcieThroughput', (t: ThroughputInfo) => t.rx, {}),
   /** PCIe TX throughput, human (`'1000KiB/s'`). */
-  pcieTxThroughputHuman: field('pcie', null, (c) => c.device.pcieTxThroughputHuman(), {}),
+  pcieTxThroughputHuman: derived('pcie', null, (c) => c.device.pcieTxThroughputHuman(), 'pcieThroughput', (t: ThroughputInfo) => throughputHuman(t.tx), {}),
   /** PCIe RX throughput, human. */
-  pcieRxThroughputHuman: field('pcie', null, (c) => c.device.pcieRxThroughputHuman(), {}),
+  pcieRxThroughputHuman: derived('pcie', null, (c) => c.device.pcieRxThroughputHuman(), 'pcieThroughput', (t: ThroughputInfo) => throughputHuman(t.rx), {}),
   /** `'Enabled'`/`'Disabled'`: a display is initialised on the GPU. */
   displayActive: field('modes', null, (c) => c.device.displayActive(), {}),
   /** `'Enabled'`/`'Disabled'`: a monitor is connected. */
@@ -247,15 +277,36 @@ type Read = (context: FieldContext) => unknown;
  * others hold their NA value. It is generated as a single object literal,
  * `(context) => ({ "kind": reads[0](context), "serial": nas[1], … })`, so V8 sees one call site
  * per field (each can be inlined) and gives the record the fast layout of a literal; a loop over
- * the table with computed-key stores is several times slower to warm up and turns a record of more
- * than about 16 keys into a dictionary. The code is made only from this module's own keys.
+ * the table with computed-key stores is slower to warm up and turns a record of more than about
+ * 16 keys into a dictionary. A derived field whose parent is read too is computed from the
+ * parent's value (read once, into a local) instead of being read again. The code is made only
+ * from this module's own keys.
  */
 function compileRecord(keys: readonly DeviceFieldKey[], read: (key: DeviceFieldKey) => boolean): Reader {
-  const reads = keys.map((key) => DEVICE_FIELDS[key].read as Read);
-  const nas = keys.map((key) => DEVICE_FIELDS[key].na as unknown);
-  const properties = keys.map((key, i) => `${JSON.stringify(key)}: ${read(key) ? `reads[${i}](context)` : `nas[${i}]`}`);
-  const build = new Function('reads', 'nas', `'use strict';\nreturn (context) => ({\n${properties.join(',\n')}\n});`) as (reads: readonly Read[], nas: readonly unknown[]) => Reader;
-  return build(reads, nas);
+  const fields = keys.map((key) => DEVICE_FIELDS[key] as DeviceField);
+  const reads = fields.map((field) => field.read as Read);
+  const nas = fields.map((field) => field.na as unknown);
+  const computes = fields.map((field) => (field.derive?.compute ?? null) as ((parent: unknown) => unknown) | null);
+  const position = new Map(keys.map((key, i) => [key as string, i]));
+  const parentOf = (i: number): number | undefined => {
+    const from = fields[i]?.derive?.from;
+    const at = from === undefined ? undefined : position.get(from);
+    return at !== undefined && read(keys[at] as DeviceFieldKey) ? at : undefined;
+  };
+  const parents = new Set<number>();
+  keys.forEach((key, i) => {
+    const parent = parentOf(i);
+    if (read(key) && parent !== undefined) parents.add(parent);
+  });
+  const locals = [...parents].sort((a, b) => a - b).map((i) => `const v${i} = reads[${i}](context);`);
+  const properties = keys.map((key, i) => {
+    const parent = parentOf(i);
+    const value = !read(key) ? `nas[${i}]` : parents.has(i) ? `v${i}` : parent !== undefined ? `computes[${i}](v${parent})` : `reads[${i}](context)`;
+    return `${JSON.stringify(key)}: ${value}`;
+  });
+  const body = `'use strict';\nreturn (context) => {\n${locals.join('\n')}\nreturn {\n${properties.join(',\n')}\n};\n};`;
+  const build = new Function('reads', 'nas', 'computes', body) as (reads: readonly Read[], nas: readonly unknown[], computes: readonly (((parent: unknown) => unknown) | null)[]) => Reader;
+  return build(reads, nas, computes);
 }
 
 function checkKeys(keys: Iterable<string>): void {
