@@ -3,7 +3,8 @@
 // difference of two runs under valgrind (cachegrind, no cache simulation) of `node
 // --single-threaded` (V8 compiles on the main thread, so its compiler's work counts, once), which
 // neither the load of other tenants nor the CPU's clock changes. Per call, on 8 and 64 fake GPUs:
-//   cold: calls 1-62 of a fresh process (interpreted code, compiling);  warm: calls 263-462.
+//   cold: calls 1-62 of a fresh process (interpreted code, compiling); warm: 200 calls after
+//   8 000 device snapshots (calls 1001-1200 on 8 GPUs, 126-325 on 64).
 // --baseline DIR prints the same figures for another built checkout (npm ci && npm run build &&
 // npm run build:fake-nvml there) beside this one's. Needs valgrind (apt-get install valgrind);
 // takes a few minutes (each run is ~30x slower than native).
@@ -52,13 +53,14 @@ if (process.argv[2] === '--child') {
         else resolve(Number(refs[1].replaceAll(',', '')));
       });
     });
-  const counts = [0, 62, 262, 462];
   console.log(`takeSnapshots(), instructions per call (millions), fake NVML, Node ${process.version}, --single-threaded, query cache off`);
-  console.log(`${at < 0 ? '' : 'checkout  '}devices   cold (calls 1-62)   warm (calls 263-462)`);
+  console.log(`${at < 0 ? '' : 'checkout  '}devices   cold (calls 1-62)   warm (200 calls after 8 000 device snapshots)`);
   try {
     for (const devices of [8, 64]) {
       for (const [name, checkout] of checkouts) {
         // Two runs at a time: this machine's cores.
+        const warmFrom = Math.ceil(8000 / devices);
+        const counts = [0, 62, warmFrom, warmFrom + 200];
         const refs = [];
         for (let i = 0; i < counts.length; i += 2) refs.push(...(await Promise.all(counts.slice(i, i + 2).map((count) => instructions(checkout, devices, count)))));
         const perCall = (from, to) => (refs[to] - refs[from]) / (counts[to] - counts[from]) / 1e6;
