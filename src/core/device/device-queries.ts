@@ -530,15 +530,18 @@ export abstract class DeviceQueries {
     return this.oneshot(() => snapshotOf(this.fieldContext(), options));
   }
 
+  /** What the field readers of this device get (made once: it only forwards to the device). */
+  private context: FieldContext | undefined;
+
   private fieldContext(): FieldContext {
-    return {
+    return (this.context ??= {
       device: this,
       query: (key, fn, permanent) => this.q(key, fn, permanent),
       migIndex: () => this.migIndexValue(),
       cudaIndex: () => this.cudaIndexValue(),
       gpuInstanceId: () => this.gpuInstanceIdValue(),
       computeInstanceId: () => this.computeInstanceIdValue(),
-    };
+    });
   }
 
   /** @internal */
